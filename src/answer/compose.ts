@@ -1,0 +1,125 @@
+import type { IndexSnapshot } from "../index/snapshot.js";
+import type { Candidate } from "../retrieval/hybrid.js";
+import type { AnalyzedQuery } from "../retrieval/query.js";
+import type { Answer, AnswerResult, Citation, Quote } from "./answer.js";
+
+export interface ComposeOptions {
+  /** Top confidence below this means the knowledge base has no answer. */
+  foundThreshold: number;
+  /** Sentences quoted in the answer, at most. */
+  maxQuotedSentences: number;
+  /** Passages whose sentences compete for the quote. */
+  quotePassages: number;
+  /** Results listed (for "more sources"). */
+  maxResults: number;
+}
+
+export const DEFAULT_COMPOSE: ComposeOptions = { foundThreshold: 0.45, maxQuotedSentences: 3, quotePassages: 3, maxResults: 10 };
+
+interface ScoredSentence {
+  articleId: string;
+  candidateIndex: number;
+  start: number;
+  end: number;
+  position: number;
+  score: number;
+}
+
+/**
+ * Scores every sentence of the candidate passages by how much of the question it covers, weighting each
+ * concept by how rare it is among these sentences (a local IDF: "Bandung Barat" outweighs "e-government"
+ * when every sentence says e-government).
+ */
+function scoreSentences(snapshot: IndexSnapshot, query: AnalyzedQuery, candidates: Candidate[]): ScoredSentence[] {
+  const sentences: Array<ScoredSentence & { terms: Set<string> }> = [];
+  candidates.forEach((candidate, candidateIndex) => {
+    const article = snapshot.articles.get(candidate.passage.articleId)!;
+    candidate.passage.sentences.forEach(([start, end], position) => {
+      sentences.push({ articleId: article.id, candidateIndex, start, end, position, score: 0, terms: new Set(snapshot.lexical.terms(article.text.slice(start, end))) });
+    });
+  });
+  const weights = query.termGroups.map((group) => {
+    const matching = sentences.filter((sentence) => group.some((term) => sentence.terms.has(term))).length;
+    return Math.log(1 + sentences.length / (1 + matching));
+  });
+  const total = weights.reduce((sum, w) => sum + w, 0) || 1;
+  for (const sentence of sentences) {
+    const matched = query.termGroups.reduce((sum, group, i) => sum + (group.some((term) => sentence.terms.has(term)) ? weights[i]! : 0), 0);
+    const candidate = candidates[sentence.candidateIndex]!;
+    const articleLength = snapshot.articles.get(sentence.articleId)!.text.length || 1;
+    // Ties go to the better passage and to earlier sentences of the article (news leads carry the facts).
+    sentence.score = matched / total + 0.3 * candidate.confidence - 0.02 * (sentence.start / articleLength);
+  }
+  return sentences;
+}
+
+export function composeAnswer(snapshot: IndexSnapshot, query: AnalyzedQuery, candidates: Candidate[], options: ComposeOptions = DEFAULT_COMPOSE): Answer {
+  const top = candidates[0];
+  const found = top !== undefined && top.confidence >= options.foundThreshold;
+  if (!found) return { question: query.text, lang: query.lang, found: false, quotes: [], citations: [], results: [] };
+
+  const relevant = candidates.filter((candidate) => candidate.confidence >= options.foundThreshold * 0.75).slice(0, options.maxResults);
+  const scored = scoreSentences(snapshot, query, relevant);
+  const quotedPool = scored.filter((sentence) => sentence.candidateIndex < options.quotePassages);
+  const ranked = [...quotedPool].sort((a, b) => b.score - a.score);
+  const best = ranked[0]!;
+  const chosen = dedupeOverlapping(ranked.filter((sentence) => sentence.score >= best.score * 0.6)).slice(0, options.maxQuotedSentences);
+
+  const citations: Citation[] = [];
+  const citationOf = (articleId: string): number => {
+    const existing = citations.find((citation) => citation.articleId === articleId);
+    if (existing) return existing.number;
+    const article = snapshot.articles.get(articleId)!;
+    const citation = { number: citations.length + 1, articleId, title: article.title, source: article.source, date: article.date, url: article.url };
+    citations.push(citation);
+    return citation.number;
+  };
+
+  // The best sentence's article is cited first; sentences of one article stay in reading order.
+  const byArticle = new Map<string, ScoredSentence[]>();
+  for (const sentence of chosen) {
+    const articleId = sentence.articleId;
+    byArticle.set(articleId, [...(byArticle.get(articleId) ?? []), sentence]);
+  }
+  const quotes: Quote[] = [];
+  for (const [articleId, sentences] of byArticle) {
+    const article = snapshot.articles.get(articleId)!;
+    sentences.sort((a, b) => a.start - b.start);
+    const passage = relevant[sentences.find((s) => s === best)?.candidateIndex ?? sentences[0]!.candidateIndex]!.passage;
+    quotes.push({
+      citation: citationOf(articleId),
+      passageId: `${passage.articleId}#${passage.index}`,
+      sentences: sentences.map((sentence) => ({ text: article.text.slice(sentence.start, sentence.end), best: sentence === best })),
+    });
+  }
+
+  const results: AnswerResult[] = relevant.map((candidate, index) => {
+    const article = snapshot.articles.get(candidate.passage.articleId)!;
+    const own = scored.filter((sentence) => sentence.candidateIndex === index).sort((a, b) => b.score - a.score);
+    const quoteSentences = dedupeOverlapping(own.filter((sentence) => sentence.score >= (own[0]?.score ?? 0) * 0.8)).slice(0, 2).sort((a, b) => a.start - b.start);
+    return {
+      rank: index + 1,
+      score: Math.round(candidate.confidence * 1000) / 1000,
+      articleId: article.id,
+      passageId: `${candidate.passage.articleId}#${candidate.passage.index}`,
+      title: article.title,
+      source: article.source,
+      date: article.date,
+      url: article.url,
+      passage: article.text.slice(candidate.passage.start, candidate.passage.end),
+      quote: quoteSentences.map((sentence) => article.text.slice(sentence.start, sentence.end)).join(" "),
+    };
+  });
+  return { question: query.text, lang: query.lang, found: true, quotes, citations, results };
+}
+
+/** Overlapping passages share sentences; each sentence is quoted once. */
+function dedupeOverlapping(sentences: ScoredSentence[]): ScoredSentence[] {
+  const seen = new Set<string>();
+  return sentences.filter((sentence) => {
+    const key = `${sentence.articleId}:${sentence.start}:${sentence.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,177 @@
+import path from "node:path";
+import type { Settings } from "../config/settings.js";
+import type { Logger } from "../config/logger.js";
+import type { Answer } from "../answer/answer.js";
+import { composeAnswer, DEFAULT_COMPOSE, type ComposeOptions } from "../answer/compose.js";
+import type { Embedder } from "../embedding/embedder.js";
+import { TransformersEmbedder } from "../embedding/transformers-embedder.js";
+import { chunkingKey, refreshIndex, type RefreshReport, type RefreshStage } from "../index/refresh.js";
+import type { IndexSnapshot } from "../index/snapshot.js";
+import { IndexUnavailableError, loadSnapshot, withIndexLock } from "../index/store.js";
+import type { Article } from "../knowledge/article.js";
+import { deleteArticleFiles, saveArticleFile, scanKnowledge } from "../knowledge/folder.js";
+import { Glossary } from "../retrieval/glossary.js";
+import { retrieve, type Candidate, type RetrievalMode } from "../retrieval/hybrid.js";
+import type { Language } from "../retrieval/language.js";
+import { analyzeQuery, type AnalyzedQuery } from "../retrieval/query.js";
+
+export const GLOSSARY_FILE = "glossary.tsv";
+
+export interface EngineOptions {
+  settings: Settings;
+  logger: Logger;
+  /** Defaults to the configured Transformers.js model. */
+  embedder?: Embedder;
+  compose?: Partial<ComposeOptions>;
+}
+
+export interface RefreshCallbacks {
+  onProgress?: (done: number, total: number) => void;
+  onStage?: (stage: RefreshStage) => Promise<void>;
+}
+
+export interface ArticleSummary {
+  id: string;
+  file: string;
+  title: string;
+  source: string | null;
+  date: string | null;
+  url: string | null;
+  passages: number;
+}
+
+/**
+ * The answering engine: knowledge folder → index → hybrid retrieval → quoted answers. Questions are
+ * answered from the current snapshot while refreshes (one at a time) build the next one.
+ */
+export class Engine {
+  private snapshot!: IndexSnapshot;
+  private glossary: Glossary = Glossary.empty();
+  private refreshChain: Promise<unknown> = Promise.resolve();
+  private readonly composeOptions: ComposeOptions;
+
+  private constructor(
+    readonly settings: Settings,
+    readonly embedder: Embedder,
+    private readonly logger: Logger,
+    compose: Partial<ComposeOptions> | undefined,
+  ) {
+    this.composeOptions = { ...DEFAULT_COMPOSE, ...compose };
+  }
+
+  /** Loads the index, or rebuilds it from the knowledge folder when it is missing, corrupt or from another model. */
+  static async open(options: EngineOptions): Promise<Engine> {
+    const embedder = options.embedder ?? (await TransformersEmbedder.create(options.settings));
+    const engine = new Engine(options.settings, embedder, options.logger, options.compose);
+    engine.loadGlossary();
+    const expected = { modelId: embedder.modelId, dimensions: embedder.dimensions, chunking: chunkingKey() };
+    try {
+      engine.snapshot = await loadSnapshot(options.settings.dataDir, expected);
+      options.logger.info({ generation: engine.snapshot.generation, articles: engine.snapshot.articles.size, passages: engine.snapshot.passagesByLabel.size }, "index loaded");
+    } catch (error) {
+      if (!(error instanceof IndexUnavailableError)) throw error;
+      const level = error.problem === "missing" ? "info" : "warn";
+      options.logger[level]({ problem: error.problem, reason: error.message }, `index ${error.problem === "missing" ? "not built yet" : "unusable"}; rebuilding from ${options.settings.knowledgeDir}`);
+      await engine.refresh({}, `${error.problem}: ${error.message}`);
+    }
+    return engine;
+  }
+
+  private loadGlossary(): void {
+    this.glossary = Glossary.fromFiles([path.join(this.settings.knowledgeDir, GLOSSARY_FILE)]);
+  }
+
+  get current(): IndexSnapshot {
+    return this.snapshot;
+  }
+
+  analyze(question: string, lang?: Language): AnalyzedQuery {
+    return analyzeQuery(question, this.snapshot.lexical, this.glossary, lang);
+  }
+
+  /** Ranked passages for a question; `mode` isolates one retriever (for evaluation). */
+  async search(question: string, options: { limit?: number; mode?: RetrievalMode; lang?: Language } = {}): Promise<{ query: AnalyzedQuery; candidates: Candidate[] }> {
+    const snapshot = this.snapshot;
+    const query = analyzeQuery(question, snapshot.lexical, this.glossary, options.lang);
+    const candidates = await retrieve(snapshot, this.embedder, query, options.limit ?? 10, options.mode ?? "hybrid");
+    return { query, candidates };
+  }
+
+  async ask(question: string, options: { lang?: Language } = {}): Promise<Answer> {
+    const snapshot = this.snapshot;
+    const query = analyzeQuery(question, snapshot.lexical, this.glossary, options.lang);
+    if (query.text === "") return { question, lang: query.lang, found: false, quotes: [], citations: [], results: [] };
+    const candidates = await retrieve(snapshot, this.embedder, query, this.composeOptions.maxResults);
+    return composeAnswer(snapshot, query, candidates, this.composeOptions);
+  }
+
+  /** Re-reads the knowledge folder and updates the index incrementally. Calls are serialised. */
+  refresh(callbacks: RefreshCallbacks = {}, rebuildReason?: string): Promise<RefreshReport> {
+    const run = this.refreshChain.then(() =>
+      withIndexLock(this.settings.dataDir, async () => {
+        const scan = await scanKnowledge(this.settings.knowledgeDir);
+        const { snapshot, report } = await refreshIndex({
+          dataDir: this.settings.dataDir,
+          articles: scan.articles,
+          problems: scan.problems,
+          embedder: this.embedder,
+          previous: rebuildReason ? undefined : this.snapshot,
+          ...(rebuildReason ? { rebuildReason } : {}),
+          ...(callbacks.onProgress ? { onProgress: callbacks.onProgress } : {}),
+          ...(callbacks.onStage ? { onStage: callbacks.onStage } : {}),
+        });
+        this.loadGlossary();
+        this.snapshot = snapshot;
+        this.logger.info({ added: report.added.length, updated: report.updated.length, removed: report.removed.length, unchanged: report.unchanged, passagesEmbedded: report.passagesEmbedded, problems: report.problems.length, seconds: Number(report.seconds.toFixed(3)) }, "knowledge refreshed");
+        return report;
+      }),
+    );
+    this.refreshChain = run.catch(() => {});
+    return run;
+  }
+
+  /** Stores an uploaded article (validated first; a bad file changes nothing) and indexes it. */
+  async addArticle(fileName: string, bytes: Buffer, callbacks: RefreshCallbacks = {}): Promise<{ article: Article; replaced: string[]; report: RefreshReport }> {
+    const { article, replaced } = await saveArticleFile(this.settings.knowledgeDir, fileName, bytes);
+    const report = await this.refresh(callbacks);
+    return { article, replaced, report };
+  }
+
+  /** Removes an article by id or file name. Returns undefined when there is no such article. */
+  async removeArticle(idOrFile: string): Promise<{ files: string[]; report: RefreshReport } | undefined> {
+    const files = await deleteArticleFiles(this.settings.knowledgeDir, idOrFile);
+    if (files.length === 0) return undefined;
+    return { files, report: await this.refresh() };
+  }
+
+  articles(): ArticleSummary[] {
+    const snapshot = this.snapshot;
+    return [...snapshot.articles.values()].map((article) => ({
+      id: article.id,
+      file: article.file,
+      title: article.title,
+      source: article.source,
+      date: article.date,
+      url: article.url,
+      passages: snapshot.manifest.articles[article.id]?.labels.length ?? 0,
+    }));
+  }
+
+  /** A passage with the paragraph(s) around it, for "full passage" views. */
+  passageContext(passageId: string): { article: Article; text: string } | undefined {
+    const snapshot = this.snapshot;
+    const stored = snapshot.passagesById.get(passageId);
+    if (!stored) return undefined;
+    const article = snapshot.articles.get(stored.articleId)!;
+    const previousBreak = article.text.lastIndexOf("\n\n", stored.start);
+    const start = previousBreak < 0 ? 0 : previousBreak + 2;
+    const nextBreak = article.text.indexOf("\n\n", stored.end);
+    const end = nextBreak < 0 ? article.text.length : nextBreak;
+    return { article, text: article.text.slice(start, end) };
+  }
+
+  async close(): Promise<void> {
+    await this.refreshChain;
+    await this.embedder.dispose();
+  }
+}

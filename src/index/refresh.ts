@@ -1,0 +1,157 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Embedder } from "../embedding/embedder.js";
+import type { Article, ArticleProblem } from "../knowledge/article.js";
+import { chunkText, DEFAULT_CHUNKING, type ChunkOptions } from "../passages/chunk.js";
+import { LexicalIndex } from "./lexical-index.js";
+import { INDEX_FORMAT_VERSION, LEXICAL_FILE, VECTORS_FILE, type Manifest } from "./manifest.js";
+import { IndexSnapshot, passageId, type StoredDocuments, type StoredPassage } from "./snapshot.js";
+import { pruneGenerations, writeGeneration, type WriteStage } from "./store.js";
+import { VectorIndex } from "./vector-index.js";
+
+/** What a refresh did, LangChain-indexing style. */
+export interface RefreshReport {
+  added: string[];
+  updated: string[];
+  removed: string[];
+  unchanged: number;
+  passagesEmbedded: number;
+  /** Files that could not be read; an article indexed before keeps its previous version. */
+  problems: ArticleProblem[];
+  seconds: number;
+  /** Set when the whole index was rebuilt, with the reason. */
+  rebuilt?: string;
+}
+
+export type RefreshStage = "embedding" | WriteStage;
+
+export interface RefreshOptions {
+  dataDir: string;
+  articles: Article[];
+  problems: ArticleProblem[];
+  embedder: Embedder;
+  /** The index now serving; undefined builds from scratch. */
+  previous: IndexSnapshot | undefined;
+  rebuildReason?: string;
+  chunking?: ChunkOptions;
+  onProgress?: (done: number, total: number) => void;
+  /** Called as each stage begins (crash-safety tests stop the process here). */
+  onStage?: (stage: RefreshStage) => Promise<void>;
+}
+
+/** Compact the vector index once deleted slots exceed this share of live ones. */
+const COMPACT_RATIO = 0.3;
+
+export function chunkingKey(chunking: ChunkOptions = DEFAULT_CHUNKING): string {
+  return `v1:${chunking.minWords}-${chunking.maxWords}/${chunking.overlapMaxWords}`;
+}
+
+/** The text embedded for a passage: its article title gives short passages their topic. */
+export function passageEmbeddingText(article: Pick<Article, "title">, passageText: string): string {
+  return `${article.title}. ${passageText}`;
+}
+
+/**
+ * Brings the index in line with the knowledge folder: only new or changed articles are split and
+ * embedded (content hash), removed ones leave both indexes, and the result is written as a new
+ * generation that replaces the old one atomically. The previous snapshot keeps serving meanwhile.
+ */
+export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot: IndexSnapshot; report: RefreshReport }> {
+  const started = performance.now();
+  const { previous, embedder } = options;
+  const chunking = options.chunking ?? DEFAULT_CHUNKING;
+  const problems = [...options.problems];
+  const articles = new Map(options.articles.map((article) => [article.id, article]));
+
+  // A file that became unreadable keeps its last good version in the index rather than vanishing.
+  for (const problem of problems) {
+    const id = path.basename(problem.file, path.extname(problem.file)).toLowerCase();
+    const kept = previous ? [...previous.articles.values()].find((article) => article.file === problem.file || article.id === id) : undefined;
+    if (kept && !articles.has(kept.id)) {
+      articles.set(kept.id, kept);
+      problem.message += " The previously indexed version is kept.";
+    }
+  }
+
+  const report: RefreshReport = { added: [], updated: [], removed: [], unchanged: 0, passagesEmbedded: 0, problems, seconds: 0 };
+  if (options.rebuildReason) report.rebuilt = options.rebuildReason;
+  const changed: Article[] = [];
+  for (const article of articles.values()) {
+    const before = previous?.articles.get(article.id);
+    if (!before) {
+      report.added.push(article.id);
+      changed.push(article);
+    } else if (before.contentHash !== article.contentHash) {
+      report.updated.push(article.id);
+      changed.push(article);
+    } else report.unchanged++;
+  }
+  if (previous) for (const id of previous.articles.keys()) if (!articles.has(id)) report.removed.push(id);
+
+  const nothingChanged = changed.length === 0 && report.removed.length === 0;
+  if (previous && nothingChanged) {
+    report.seconds = (performance.now() - started) / 1000;
+    return { snapshot: previous, report };
+  }
+
+  // Fresh copies of the serving indexes, so questions keep using the untouched previous ones.
+  const previousDir = previous ? path.join(options.dataDir, previous.generation) : undefined;
+  let vectors = previous ? await VectorIndex.read(path.join(previousDir!, VECTORS_FILE), embedder.dimensions, previous.vectors.liveCount) : VectorIndex.empty(embedder.dimensions);
+  const lexical = previous ? LexicalIndex.deserialize(await fs.readFile(path.join(previousDir!, LEXICAL_FILE), "utf8")) : LexicalIndex.empty();
+  const passages = new Map<number, StoredPassage>(previous ? previous.passagesByLabel : []);
+  const labelsOf = new Map<string, number[]>(previous ? Object.entries(previous.manifest.articles).map(([id, entry]) => [id, entry.labels]) : []);
+
+  for (const id of [...report.updated, ...report.removed]) {
+    const stale = (labelsOf.get(id) ?? []).map((label) => passages.get(label)).filter((passage) => passage !== undefined);
+    for (const passage of stale) {
+      vectors.remove(passage.label);
+      passages.delete(passage.label);
+    }
+    await lexical.remove(stale.map(passageId));
+    labelsOf.delete(id);
+  }
+
+  await options.onStage?.("embedding");
+  const chunks = changed.flatMap((article) => chunkText(article.id, article.text, chunking).map((passage) => ({ article, passage })));
+  const embedded = await embedder.embedPassages(
+    chunks.map(({ article, passage }) => passageEmbeddingText(article, passage.text)),
+    (done) => options.onProgress?.(done, chunks.length),
+  );
+  options.onProgress?.(chunks.length, chunks.length);
+
+  let nextLabel = previous?.manifest.nextLabel ?? 0;
+  if (vectors.deletedCount > COMPACT_RATIO * Math.max(1, vectors.liveCount)) {
+    const compacted = VectorIndex.empty(embedder.dimensions, Math.max(1024, passages.size + chunks.length));
+    for (const label of passages.keys()) compacted.add(label, vectors.vector(label));
+    vectors = compacted;
+  }
+  const lexicalDocs = [];
+  for (let i = 0; i < chunks.length; i++) {
+    const { article, passage } = chunks[i]!;
+    const label = nextLabel++;
+    vectors.add(label, embedded[i]!);
+    passages.set(label, { label, articleId: article.id, index: passage.index, start: passage.start, end: passage.end, sentences: passage.sentences.map((s) => [s.start, s.end]) });
+    labelsOf.set(article.id, [...(labelsOf.get(article.id) ?? []), label]);
+    lexicalDocs.push({ id: passage.id, title: article.title, text: passage.text });
+  }
+  await lexical.add(lexicalDocs);
+  report.passagesEmbedded = chunks.length;
+
+  const manifestArticles: Manifest["articles"] = {};
+  for (const article of articles.values()) manifestArticles[article.id] = { file: article.file, contentHash: article.contentHash, labels: labelsOf.get(article.id) ?? [] };
+  const manifest: Omit<Manifest, "files"> = {
+    formatVersion: INDEX_FORMAT_VERSION,
+    model: { id: embedder.modelId, dimensions: embedder.dimensions },
+    chunking: chunkingKey(chunking),
+    builtAt: new Date().toISOString(),
+    nextLabel,
+    liveVectors: vectors.liveCount,
+    articles: manifestArticles,
+  };
+  const documents: StoredDocuments = { articles: [...articles.values()].sort((a, b) => a.id.localeCompare(b.id)), passages: [...passages.values()].sort((a, b) => a.label - b.label) };
+  const generation = await writeGeneration(options.dataDir, manifest, documents, vectors, lexical, options.onStage);
+  const snapshot = new IndexSnapshot({ ...manifest, files: {} }, documents, vectors, lexical, generation);
+  await pruneGenerations(options.dataDir);
+  report.seconds = (performance.now() - started) / 1000;
+  return { snapshot, report };
+}

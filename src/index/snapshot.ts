@@ -1,0 +1,65 @@
+import type { Article } from "../knowledge/article.js";
+import type { Passage } from "../passages/passage.js";
+import type { LexicalIndex } from "./lexical-index.js";
+import type { Manifest } from "./manifest.js";
+import type { VectorIndex } from "./vector-index.js";
+
+/** A passage as stored in the index: where it is, not a copy of its text. */
+export interface StoredPassage {
+  label: number;
+  articleId: string;
+  index: number;
+  start: number;
+  end: number;
+  sentences: Array<[number, number]>;
+}
+
+/** The documents file: articles (with cleaned text) and passages by label. */
+export interface StoredDocuments {
+  articles: Article[];
+  passages: StoredPassage[];
+}
+
+/**
+ * One immutable, fully loaded generation of the index. Questions hold on to the snapshot they started
+ * with; a refresh builds a new one and swaps the reference, so nobody sees a half-updated index.
+ */
+export class IndexSnapshot {
+  readonly articles: Map<string, Article>;
+  readonly passagesByLabel: Map<number, StoredPassage>;
+  readonly passagesById: Map<string, StoredPassage>;
+
+  constructor(
+    readonly manifest: Manifest,
+    documents: StoredDocuments,
+    readonly vectors: VectorIndex,
+    readonly lexical: LexicalIndex,
+    /** Generation folder it was loaded from. */
+    readonly generation: string,
+  ) {
+    this.articles = new Map(documents.articles.map((article) => [article.id, article]));
+    this.passagesByLabel = new Map(documents.passages.map((passage) => [passage.label, passage]));
+    this.passagesById = new Map(documents.passages.map((passage) => [passageId(passage), passage]));
+  }
+
+  documents(): StoredDocuments {
+    return { articles: [...this.articles.values()], passages: [...this.passagesByLabel.values()] };
+  }
+
+  passage(stored: StoredPassage): Passage {
+    const article = this.articles.get(stored.articleId)!;
+    return {
+      id: passageId(stored),
+      articleId: stored.articleId,
+      index: stored.index,
+      start: stored.start,
+      end: stored.end,
+      text: article.text.slice(stored.start, stored.end),
+      sentences: stored.sentences.map(([start, end]) => ({ start, end })),
+    };
+  }
+}
+
+export function passageId(passage: { articleId: string; index: number }): string {
+  return `${passage.articleId}#${passage.index}`;
+}

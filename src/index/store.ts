@@ -1,0 +1,137 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import lockfile from "proper-lockfile";
+import { fsyncFile, replaceFileAtomically, sha256File, syncDirectory, writeFileDurable } from "./durable-fs.js";
+import { LexicalIndex } from "./lexical-index.js";
+import { DOCUMENTS_FILE, INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, VECTORS_FILE, type Manifest } from "./manifest.js";
+import { IndexSnapshot, type StoredDocuments } from "./snapshot.js";
+import { VectorIndex } from "./vector-index.js";
+
+/**
+ * On-disk layout: each refresh writes a complete generation folder, then flips the one-line CURRENT file
+ * (write aside, fsync, rename). A crash at any point leaves CURRENT naming a complete generation.
+ */
+const CURRENT_FILE = "CURRENT";
+const GENERATION_PREFIX = "gen-";
+const TEMP_SUFFIX = ".partial";
+
+export type IndexProblem = "missing" | "corrupt" | "incompatible";
+
+/** The index cannot be used as it is on disk; the engine rebuilds it from the knowledge folder. */
+export class IndexUnavailableError extends Error {
+  constructor(readonly problem: IndexProblem, message: string) {
+    super(message);
+  }
+}
+
+export interface ExpectedIndex {
+  modelId: string;
+  dimensions: number;
+  chunking: string;
+}
+
+async function readCurrent(dataDir: string): Promise<string | undefined> {
+  try {
+    const name = (await fs.readFile(path.join(dataDir, CURRENT_FILE), "utf8")).trim();
+    return name === "" ? undefined : name;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+export async function loadSnapshot(dataDir: string, expected: ExpectedIndex): Promise<IndexSnapshot> {
+  const current = await readCurrent(dataDir);
+  if (!current) throw new IndexUnavailableError("missing", `no index in ${dataDir} yet`);
+  if (!/^gen-[\w-]+$/.test(current)) throw new IndexUnavailableError("corrupt", `${path.join(dataDir, CURRENT_FILE)} names "${current.slice(0, 60)}", which is not an index generation`);
+  const dir = path.join(dataDir, current);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await fs.readFile(path.join(dir, MANIFEST_FILE), "utf8")) as Manifest;
+  } catch (error) {
+    throw new IndexUnavailableError("corrupt", `cannot read ${path.join(dir, MANIFEST_FILE)}: ${(error as Error).message}`);
+  }
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) throw new IndexUnavailableError("incompatible", `index format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}`);
+  if (manifest.model?.id !== expected.modelId || manifest.model.dimensions !== expected.dimensions) {
+    throw new IndexUnavailableError("incompatible", `index was built with model ${manifest.model?.id} (${manifest.model?.dimensions} dimensions); configured model is ${expected.modelId} (${expected.dimensions} dimensions)`);
+  }
+  if (manifest.chunking !== expected.chunking) throw new IndexUnavailableError("incompatible", "index was built with other passage settings");
+  for (const [name, expectedFile] of Object.entries(manifest.files ?? {})) {
+    const file = path.join(dir, name);
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (!stat) throw new IndexUnavailableError("corrupt", `${file} is missing`);
+    if (stat.size !== expectedFile.bytes) throw new IndexUnavailableError("corrupt", `${file} has ${stat.size} bytes, the manifest says ${expectedFile.bytes} (truncated or modified)`);
+    if ((await sha256File(file)) !== expectedFile.sha256) throw new IndexUnavailableError("corrupt", `${file} does not match its checksum (corrupted)`);
+  }
+  try {
+    const documents = JSON.parse(await fs.readFile(path.join(dir, DOCUMENTS_FILE), "utf8")) as StoredDocuments;
+    const vectors = await VectorIndex.read(path.join(dir, VECTORS_FILE), manifest.model.dimensions, manifest.liveVectors);
+    const lexical = LexicalIndex.deserialize(await fs.readFile(path.join(dir, LEXICAL_FILE), "utf8"));
+    return new IndexSnapshot(manifest, documents, vectors, lexical, current);
+  } catch (error) {
+    throw new IndexUnavailableError("corrupt", `cannot load the index in ${dir}: ${(error as Error).message}`);
+  }
+}
+
+export type WriteStage = "writing" | "swapping";
+
+/** Writes a complete generation and makes it current. Returns the generation's folder name. */
+export async function writeGeneration(
+  dataDir: string,
+  manifest: Omit<Manifest, "files">,
+  documents: StoredDocuments,
+  vectors: VectorIndex,
+  lexical: LexicalIndex,
+  onStage: (stage: WriteStage) => Promise<void> = async () => {},
+): Promise<string> {
+  await fs.mkdir(dataDir, { recursive: true });
+  const name = `${GENERATION_PREFIX}${Date.now()}-${randomBytes(3).toString("hex")}`;
+  const temp = path.join(dataDir, name + TEMP_SUFFIX);
+  await fs.mkdir(temp);
+  try {
+    await onStage("writing");
+    await writeFileDurable(path.join(temp, DOCUMENTS_FILE), JSON.stringify(documents));
+    await vectors.write(path.join(temp, VECTORS_FILE));
+    await fsyncFile(path.join(temp, VECTORS_FILE));
+    await writeFileDurable(path.join(temp, LEXICAL_FILE), lexical.serialize());
+    const files: Manifest["files"] = {};
+    for (const file of [DOCUMENTS_FILE, VECTORS_FILE, LEXICAL_FILE]) {
+      const full = path.join(temp, file);
+      files[file] = { bytes: (await fs.stat(full)).size, sha256: await sha256File(full) };
+    }
+    await writeFileDurable(path.join(temp, MANIFEST_FILE), JSON.stringify({ ...manifest, files }, null, 1));
+    await syncDirectory(temp);
+    await fs.rename(temp, path.join(dataDir, name));
+    await syncDirectory(dataDir);
+  } catch (error) {
+    await fs.rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+  await onStage("swapping");
+  await replaceFileAtomically(path.join(dataDir, CURRENT_FILE), name + "\n");
+  return name;
+}
+
+/** Deletes generations other than the current one, and partial ones left by an interrupted refresh. */
+export async function pruneGenerations(dataDir: string): Promise<void> {
+  const current = await readCurrent(dataDir);
+  const entries = await fs.readdir(dataDir).catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (entry.startsWith(GENERATION_PREFIX) && entry !== current) await fs.rm(path.join(dataDir, entry), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Serialises refreshes across processes (the bot and `npm run ingest` may share a data folder).
+ * A lock left by a killed process goes stale and is taken over.
+ */
+export async function withIndexLock<T>(dataDir: string, work: () => Promise<T>): Promise<T> {
+  await fs.mkdir(dataDir, { recursive: true });
+  const release = await lockfile.lock(dataDir, { stale: 15_000, update: 5_000, retries: { retries: 120, minTimeout: 250, maxTimeout: 1_000 }, lockfilePath: path.join(dataDir, "refresh.lock") });
+  try {
+    return await work();
+  } finally {
+    await release().catch(() => {});
+  }
+}

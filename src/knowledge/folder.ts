@@ -1,0 +1,86 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { SUPPORTED_EXTENSIONS, type Article, type ArticleProblem } from "./article.js";
+import { ArticleError, articleIdFromFileName, parseArticle } from "./parse.js";
+
+export interface KnowledgeScan {
+  articles: Article[];
+  problems: ArticleProblem[];
+}
+
+function isArticleFile(name: string): boolean {
+  return !name.startsWith(".") && (SUPPORTED_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
+}
+
+/** Reads every article file of the knowledge folder; a bad file becomes a problem, never an exception. */
+export async function scanKnowledge(dir: string): Promise<KnowledgeScan> {
+  const names = (await fs.readdir(dir, { withFileTypes: true })).filter((entry) => entry.isFile() && isArticleFile(entry.name)).map((entry) => entry.name).sort();
+  const articles: Article[] = [];
+  const problems: ArticleProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    try {
+      const article = parseArticle(name, await fs.readFile(path.join(dir, name)));
+      const clash = seen.get(article.id);
+      if (clash) {
+        problems.push({ file: name, message: `${name} and ${clash} would both be article "${article.id}"; rename one of them.` });
+        continue;
+      }
+      seen.set(article.id, name);
+      articles.push(article);
+    } catch (error) {
+      problems.push({ file: name, message: error instanceof ArticleError ? error.message : `${name}: ${(error as Error).message}` });
+    }
+  }
+  return { articles, problems };
+}
+
+/**
+ * A safe file name for an uploaded article: no folders, no dot-files, no control characters, bounded length.
+ * Path tricks ("../../x.txt", "/etc/passwd", NUL bytes) reduce to a plain name inside the knowledge folder.
+ */
+export function safeArticleFileName(requested: string): string {
+  const base = requested.replace(/\0/g, "").split(/[\\/]/).pop() ?? "";
+  const extension = path.extname(base).toLowerCase();
+  if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(extension)) {
+    throw new ArticleError(`"${base.slice(0, 80)}" is not a supported article type. Use ${SUPPORTED_EXTENSIONS.join(", ")}.`);
+  }
+  const id = articleIdFromFileName(base);
+  if (id === "") throw new ArticleError(`"${base.slice(0, 80)}": the file name needs at least one letter or digit.`);
+  return `${id}${extension === ".htm" ? ".html" : extension === ".markdown" ? ".md" : extension}`;
+}
+
+/** Removed and replaced article files are kept here (the scan skips dot-folders), so no edit loses text. */
+export const TRASH_DIR = ".trash";
+
+async function moveToTrash(dir: string, name: string, keepOriginal = false): Promise<void> {
+  const trash = path.join(dir, TRASH_DIR);
+  await fs.mkdir(trash, { recursive: true });
+  const target = path.join(trash, `${new Date().toISOString().replace(/[:.]/g, "-")}--${name}`);
+  if (keepOriginal) await fs.copyFile(path.join(dir, name), target);
+  else await fs.rename(path.join(dir, name), target);
+}
+
+/** Validates and stores an article file atomically. Returns the parsed article and whether it replaced one. */
+export async function saveArticleFile(dir: string, requestedName: string, bytes: Buffer): Promise<{ article: Article; replaced: string[] }> {
+  const fileName = safeArticleFileName(requestedName);
+  const article = parseArticle(fileName, bytes);
+  await fs.mkdir(dir, { recursive: true });
+  // Other files that map to the same article id (e.g. an older .md of a new .txt) are replaced by this one.
+  const replaced = (await fs.readdir(dir)).filter((name) => isArticleFile(name) && articleIdFromFileName(name) === article.id);
+  const temp = path.join(dir, `.${fileName}.${process.pid}.upload`);
+  await fs.writeFile(temp, bytes);
+  // The file being overwritten is copied (not moved) so the article never disappears from the folder.
+  for (const old of replaced) await moveToTrash(dir, old, old === fileName);
+  await fs.rename(temp, path.join(dir, fileName));
+  return { article, replaced };
+}
+
+/** Moves the file(s) of an article to the trash folder given its id or file name. Returns the moved file names. */
+export async function deleteArticleFiles(dir: string, idOrName: string): Promise<string[]> {
+  const id = articleIdFromFileName(idOrName.includes(".") ? idOrName : `${idOrName}.txt`);
+  if (id === "") return [];
+  const names = (await fs.readdir(dir)).filter((name) => isArticleFile(name) && articleIdFromFileName(name) === id);
+  for (const name of names) await moveToTrash(dir, name);
+  return names;
+}

@@ -1,0 +1,104 @@
+import type { Embedder } from "../embedding/embedder.js";
+import type { IndexSnapshot, StoredPassage } from "../index/snapshot.js";
+import type { Language } from "./language.js";
+import { coverage, type AnalyzedQuery } from "./query.js";
+
+export interface FusionSettings {
+  /** Weight of the dense (embedding) ranking in reciprocal rank fusion. */
+  denseWeight: number;
+  /** Weight of the lexical (BM25) ranking. */
+  lexicalWeight: number;
+  /** The k of RRF: larger flattens the advantage of the very first ranks. */
+  rrfK: number;
+  /** How many candidates each retriever contributes. */
+  depth: number;
+}
+
+export type RetrievalMode = "hybrid" | "dense" | "lexical";
+
+export const DEFAULT_FUSION: Record<"id" | "en", FusionSettings> = {
+  id: { denseWeight: 1, lexicalWeight: 1, rrfK: 60, depth: 40 },
+  en: { denseWeight: 1, lexicalWeight: 1, rrfK: 60, depth: 40 },
+};
+
+export interface Candidate {
+  passage: StoredPassage;
+  /** Best cosine similarity between the question (or its rendering) and the passage. */
+  dense: number;
+  /** BM25 score, 0 when the lexical retriever did not return it. */
+  lexical: number;
+  fused: number;
+  /** Share of the question's concepts the passage (with its title) mentions. */
+  coverage: number;
+  /** 0–1 relevance estimate combining both signals; decides `found`. */
+  confidence: number;
+}
+
+/**
+ * Cosine similarity that an unrelated passage typically reaches, per question language. The default model
+ * is English-only: it sees Indonesian text as sub-word noise, so any two Indonesian texts look alike
+ * (~0.35–0.45) while an English question and an unrelated Indonesian passage sit near 0.1–0.25.
+ */
+const DENSE_BASELINE: Record<Language, number> = { id: 0.4, en: 0.2 };
+
+/**
+ * Maps raw signals to a 0–1 confidence. Concept coverage carries most weight because it is comparable
+ * across languages and models; dense similarity above the language's baseline adds the rest.
+ */
+export function confidenceOf(dense: number, covered: number, lang: Language): number {
+  const baseline = DENSE_BASELINE[lang];
+  const denseNorm = Math.min(1, Math.max(0, (dense - baseline) / 0.35));
+  return 0.35 * denseNorm + 0.65 * covered;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+/** Hybrid retrieval: dense and BM25 candidates fused by weighted reciprocal rank fusion. */
+export async function retrieve(snapshot: IndexSnapshot, embedder: Embedder, query: AnalyzedQuery, limit: number, mode: RetrievalMode = "hybrid", fusion: FusionSettings = DEFAULT_FUSION[query.lang]): Promise<Candidate[]> {
+  const queryVectors = await embedder.embedQueries(query.denseTexts);
+  const dense = new Map<number, number>();
+  if (mode !== "lexical") {
+    for (const vector of queryVectors) {
+      for (const hit of snapshot.vectors.search(vector, fusion.depth)) dense.set(hit.label, Math.max(dense.get(hit.label) ?? -1, hit.similarity));
+    }
+  }
+  const lexical = new Map<number, number>();
+  if (mode !== "dense") {
+    for (const hit of await snapshot.lexical.search(query.lexicalText, fusion.depth)) {
+      const passage = snapshot.passagesById.get(hit.id);
+      if (passage) lexical.set(passage.label, hit.score);
+    }
+  }
+  // Exact similarity for lexical-only candidates, so every candidate has both signals.
+  for (const label of lexical.keys()) {
+    if (!dense.has(label)) {
+      const vector = snapshot.vectors.vector(label);
+      dense.set(label, Math.max(...queryVectors.map((q) => dot(q, vector))));
+    }
+  }
+  const denseRank = rankOf(mode === "lexical" ? new Map() : dense);
+  const lexicalRank = rankOf(lexical);
+  const candidates: Candidate[] = [];
+  for (const [label, similarity] of dense) {
+    const passage = snapshot.passagesByLabel.get(label);
+    if (!passage) continue;
+    const article = snapshot.articles.get(passage.articleId)!;
+    const terms = new Set(snapshot.lexical.terms(`${article.title} ${article.text.slice(passage.start, passage.end)}`));
+    const covered = coverage(query.termGroups, terms);
+    const rd = denseRank.get(label);
+    const rl = lexicalRank.get(label);
+    const fused = (rd !== undefined ? fusion.denseWeight / (fusion.rrfK + rd) : 0) + (rl !== undefined ? fusion.lexicalWeight / (fusion.rrfK + rl) : 0);
+    candidates.push({ passage, dense: similarity, lexical: lexical.get(label) ?? 0, fused, coverage: covered, confidence: confidenceOf(similarity, covered, query.lang) });
+  }
+  candidates.sort((a, b) => b.fused - a.fused || b.confidence - a.confidence);
+  return candidates.slice(0, limit);
+}
+
+function rankOf(scores: Map<number, number>): Map<number, number> {
+  const ordered = [...scores.entries()].sort((a, b) => b[1] - a[1]);
+  return new Map(ordered.map(([label], index) => [label, index + 1]));
+}

@@ -1,0 +1,60 @@
+import type { LexicalIndex } from "../index/lexical-index.js";
+import type { Glossary } from "./glossary.js";
+import { detectLanguage, isEnglishStopword, type Language } from "./language.js";
+
+/** A question prepared for both retrievers. */
+export interface AnalyzedQuery {
+  text: string;
+  lang: Language;
+  /**
+   * One group per concept of the question, each holding the index terms (stemmed) that express it:
+   * "region" → {daerah, wilayah, kabupaten, …}. Coverage of these groups measures how much of the
+   * question a passage or sentence speaks to.
+   */
+  termGroups: string[][];
+  /** Text for BM25: the question plus, for English, its Indonesian glossary equivalents. */
+  lexicalText: string;
+  /** Texts to embed; their best similarity counts. */
+  denseTexts: string[];
+}
+
+const WORD = /[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu;
+
+export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: Glossary, forcedLang?: Language): AnalyzedQuery {
+  const text = question.trim();
+  const lang = forcedLang ?? detectLanguage(text);
+  const words = text.match(WORD) ?? [];
+  if (lang === "id") {
+    const termGroups = unique(lexical.terms(text)).map((term) => [term]);
+    return { text, lang, termGroups, lexicalText: text, denseTexts: [text] };
+  }
+  const content = words.filter((word) => !isEnglishStopword(word.toLowerCase()));
+  const translated = glossary.translate(content);
+  const translatedWords = new Set(translated.flatMap((entry) => entry.english.toLowerCase().split(" ")));
+  const termGroups: string[][] = [];
+  for (const entry of translated) {
+    // The English word itself stays in the group: loanwords such as "e-government" appear in Indonesian text.
+    const group = unique([...lexical.terms(entry.indonesian.join(" ")), ...lexical.terms(entry.english)]);
+    if (group.length > 0) termGroups.push(group);
+  }
+  const untranslated = content.filter((word) => !translatedWords.has(word.toLowerCase()));
+  for (const word of untranslated) {
+    const terms = lexical.terms(word);
+    if (terms.length > 0) termGroups.push(unique(terms));
+  }
+  const indonesian = translated.map((entry) => entry.indonesian.join(" "));
+  const lexicalText = [...content, ...indonesian].join(" ");
+  const rendering = [...untranslated, ...translated.map((entry) => entry.indonesian[0]!)].join(" ");
+  const denseTexts = translated.length > 0 ? [text, rendering] : [text];
+  return { text, lang, termGroups, lexicalText, denseTexts };
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+/** Share of the query's term groups that the given index terms cover, from 0 to 1. */
+export function coverage(groups: string[][], terms: ReadonlySet<string>): number {
+  if (groups.length === 0) return 0;
+  return groups.filter((group) => group.some((term) => terms.has(term))).length / groups.length;
+}
