@@ -49,6 +49,8 @@ export class Engine {
   private glossary: Glossary = Glossary.empty();
   private refreshChain: Promise<unknown> = Promise.resolve();
   private readonly composeOptions: ComposeOptions;
+  /** Set when opening had to (re)build the index: what that build did. */
+  startupReport: RefreshReport | undefined;
 
   private constructor(
     readonly settings: Settings,
@@ -72,7 +74,7 @@ export class Engine {
       if (!(error instanceof IndexUnavailableError)) throw error;
       const level = error.problem === "missing" ? "info" : "warn";
       options.logger[level]({ problem: error.problem, reason: error.message }, `index ${error.problem === "missing" ? "not built yet" : "unusable"}; rebuilding from ${options.settings.knowledgeDir}`);
-      await engine.refresh({}, `${error.problem}: ${error.message}`);
+      engine.startupReport = await engine.refresh({}, `${error.problem}: ${error.message}`);
     }
     return engine;
   }

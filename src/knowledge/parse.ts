@@ -30,6 +30,8 @@ function decodeUtf8(bytes: Buffer, fileName: string): string {
   } catch {
     throw new ArticleError(`${fileName} is not UTF-8 text. Save it as UTF-8 and send it again.`);
   }
+  // Control characters are what this check looks for: text files almost never contain them, binaries do.
+  // eslint-disable-next-line no-control-regex
   const controls = text.match(/[\u0001-\u0008\u000E-\u001F]/g)?.length ?? 0;
   if (controls > text.length / 100) throw new ArticleError(`${fileName} looks like a binary file, not text.`);
   return text.replace(/^\uFEFF/, "");

@@ -1,0 +1,25 @@
+import type { Answer } from "./answer.js";
+
+/** The stable JSON shape of `ask --json`, one object per question. */
+export interface AnswerJson {
+  question: string;
+  found: boolean;
+  results: Array<{ rank: number; score: number; title: string; source: string; date: string | null; url: string | null; passage: string; quote: string }>;
+}
+
+export function answerToJson(answer: Answer): AnswerJson {
+  return {
+    question: answer.question,
+    found: answer.found,
+    results: answer.results.map((result) => ({
+      rank: result.rank,
+      score: result.score,
+      title: result.title,
+      source: result.source ?? "",
+      date: result.date,
+      url: result.url,
+      passage: result.passage,
+      quote: result.quote,
+    })),
+  };
+}
