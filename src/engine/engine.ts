@@ -9,9 +9,9 @@ import { chunkingKey, refreshIndex, type RefreshReport, type RefreshStage } from
 import type { IndexSnapshot } from "../index/snapshot.js";
 import { IndexUnavailableError, loadSnapshot, withIndexLock } from "../index/store.js";
 import type { Article } from "../knowledge/article.js";
-import { deleteArticleFiles, saveArticleFile, scanKnowledge } from "../knowledge/folder.js";
+import { deleteArticleFiles, saveArticleFile, scanKnowledge, type KnowledgeScan } from "../knowledge/folder.js";
 import { Glossary } from "../retrieval/glossary.js";
-import { retrieve, type Candidate, type RetrievalMode } from "../retrieval/hybrid.js";
+import { DEFAULT_FUSION, retrieve, type Candidate, type FusionSettings, type RetrievalMode } from "../retrieval/hybrid.js";
 import type { Language } from "../retrieval/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieval/query.js";
 
@@ -23,6 +23,13 @@ export interface EngineOptions {
   /** Defaults to the configured Transformers.js model. */
   embedder?: Embedder;
   compose?: Partial<ComposeOptions>;
+  /**
+   * Where articles come from; defaults to reading the knowledge folder. Evaluation and benchmarks pass
+   * their corpora here so they go through exactly the same cleaning, splitting, embedding and retrieval.
+   */
+  scan?: () => Promise<KnowledgeScan>;
+  /** Fusion weights per question language (defaults in retrieval/hybrid.ts). */
+  fusion?: Partial<Record<Language, FusionSettings>>;
 }
 
 export interface RefreshCallbacks {
@@ -49,6 +56,7 @@ export class Engine {
   private glossary: Glossary = Glossary.empty();
   private refreshChain: Promise<unknown> = Promise.resolve();
   private readonly composeOptions: ComposeOptions;
+  private fusion: Record<Language, FusionSettings> = { ...DEFAULT_FUSION };
   /** Set when opening had to (re)build the index: what that build did. */
   startupReport: RefreshReport | undefined;
 
@@ -57,6 +65,7 @@ export class Engine {
     readonly embedder: Embedder,
     private readonly logger: Logger,
     compose: Partial<ComposeOptions> | undefined,
+    private readonly scan: () => Promise<KnowledgeScan>,
   ) {
     this.composeOptions = { ...DEFAULT_COMPOSE, ...compose };
   }
@@ -64,7 +73,8 @@ export class Engine {
   /** Loads the index, or rebuilds it from the knowledge folder when it is missing, corrupt or from another model. */
   static async open(options: EngineOptions): Promise<Engine> {
     const embedder = options.embedder ?? (await TransformersEmbedder.create(options.settings));
-    const engine = new Engine(options.settings, embedder, options.logger, options.compose);
+    const engine = new Engine(options.settings, embedder, options.logger, options.compose, options.scan ?? (() => scanKnowledge(options.settings.knowledgeDir)));
+    engine.fusion = { ...DEFAULT_FUSION, ...options.fusion };
     engine.loadGlossary();
     const expected = { modelId: embedder.modelId, dimensions: embedder.dimensions, chunking: chunkingKey() };
     try {
@@ -83,6 +93,11 @@ export class Engine {
     this.glossary = Glossary.fromFiles([path.join(this.settings.knowledgeDir, GLOSSARY_FILE)]);
   }
 
+  /** A question counts as answered (`found`) when its best candidate's confidence reaches this. */
+  get foundThreshold(): number {
+    return this.composeOptions.foundThreshold;
+  }
+
   get current(): IndexSnapshot {
     return this.snapshot;
   }
@@ -95,7 +110,7 @@ export class Engine {
   async search(question: string, options: { limit?: number; mode?: RetrievalMode; lang?: Language } = {}): Promise<{ query: AnalyzedQuery; candidates: Candidate[] }> {
     const snapshot = this.snapshot;
     const query = analyzeQuery(question, snapshot.lexical, this.glossary, options.lang);
-    const candidates = await retrieve(snapshot, this.embedder, query, options.limit ?? 10, options.mode ?? "hybrid");
+    const candidates = await retrieve(snapshot, this.embedder, query, options.limit ?? 10, options.mode ?? "hybrid", this.fusion[query.lang]);
     return { query, candidates };
   }
 
@@ -103,7 +118,7 @@ export class Engine {
     const snapshot = this.snapshot;
     const query = analyzeQuery(question, snapshot.lexical, this.glossary, options.lang);
     if (query.text === "") return { question, lang: query.lang, found: false, quotes: [], citations: [], results: [] };
-    const candidates = await retrieve(snapshot, this.embedder, query, this.composeOptions.maxResults);
+    const candidates = await retrieve(snapshot, this.embedder, query, this.composeOptions.maxResults, "hybrid", this.fusion[query.lang]);
     return composeAnswer(snapshot, query, candidates, this.composeOptions);
   }
 
@@ -111,7 +126,7 @@ export class Engine {
   refresh(callbacks: RefreshCallbacks = {}, rebuildReason?: string): Promise<RefreshReport> {
     const run = this.refreshChain.then(() =>
       withIndexLock(this.settings.dataDir, async () => {
-        const scan = await scanKnowledge(this.settings.knowledgeDir);
+        const scan = await this.scan();
         const { snapshot, report } = await refreshIndex({
           dataDir: this.settings.dataDir,
           articles: scan.articles,

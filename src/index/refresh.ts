@@ -48,7 +48,7 @@ export function chunkingKey(chunking: ChunkOptions = DEFAULT_CHUNKING): string {
 
 /** The text embedded for a passage: its article title gives short passages their topic. */
 export function passageEmbeddingText(article: Pick<Article, "title">, passageText: string): string {
-  return `${article.title}. ${passageText}`;
+  return article.title ? `${article.title}. ${passageText}` : passageText;
 }
 
 /**

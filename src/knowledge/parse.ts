@@ -12,7 +12,7 @@ import { detectDate, detectSource } from "./metadata.js";
 export class ArticleError extends Error {}
 
 export const MAX_ARTICLE_BYTES = 10 * 1024 * 1024;
-const MIN_ARTICLE_WORDS = 20;
+const MIN_ARTICLE_WORDS = 10;
 
 /** "Berita Banyuwangi (1).txt" → "berita-banyuwangi-1". */
 export function articleIdFromFileName(fileName: string): string {
@@ -149,8 +149,24 @@ export function parseArticle(fileName: string, bytes: Buffer): Article {
   }
   const title = meta.title ?? firstLine(body);
   if (!title) throw new ArticleError(`${fileName} has no text.`);
+  return articleFromText({ id, file: fileName, title, body, meta, rawDate, keepListItems: isMarkdown });
+}
 
-  const cleaned = cleanArticleText(body, { title, keepListItems: isMarkdown });
+export interface ArticleText {
+  id: string;
+  file: string;
+  /** Empty when the source has no title (then no line is taken for one). */
+  title: string;
+  body: string;
+  meta?: ArticleMetadata;
+  rawDate?: unknown;
+  keepListItems?: boolean;
+}
+
+/** Cleans and validates article text that did not come from a file (also used for evaluation corpora). */
+export function articleFromText(input: ArticleText): Article {
+  const { id, file: fileName, title, body, meta = {}, rawDate } = input;
+  const cleaned = cleanArticleText(body, { title, keepListItems: input.keepListItems });
   const words = cleaned.text.split(/\s+/).filter(Boolean).length;
   if (words < MIN_ARTICLE_WORDS) {
     throw new ArticleError(`${fileName}: after removing headlines and boilerplate only ${words} words of article text are left (at least ${MIN_ARTICLE_WORDS} needed). Is it a whole article with sentences ending in a full stop?`);

@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+
+/**
+ * A small LRU map with a time-to-live, for state that buttons refer to (callback_data holds only a short key,
+ * Telegram allows 64 bytes). Entries expire lazily on access; there is no timer, so an idle bot does no work.
+ */
+export class LruCache<V> {
+  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Stores a value under a fresh random key (8 url-safe characters) and returns the key. */
+  add(value: V): string {
+    let key: string;
+    do key = randomBytes(6).toString("base64url");
+    while (this.entries.has(key));
+    this.set(key, value);
+    return key;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  /** The value, refreshed as most recently used; undefined when unknown or expired. */
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
