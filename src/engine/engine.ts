@@ -1,4 +1,5 @@
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Settings } from "../config/settings.js";
 import type { Logger } from "../config/logger.js";
 import type { Answer } from "../answer/answer.js";
@@ -16,6 +17,7 @@ import type { Language } from "../retrieval/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieval/query.js";
 
 export const GLOSSARY_FILE = "glossary.tsv";
+const GENERAL_LEXICON = fileURLToPath(new URL("../retrieval/lexicon/en-id.tsv", import.meta.url));
 
 export interface EngineOptions {
   settings: Settings;
@@ -89,8 +91,9 @@ export class Engine {
     return engine;
   }
 
+  /** The admins' domain glossary first (its first equivalent is preferred), then the general lexicon. */
   private loadGlossary(): void {
-    this.glossary = Glossary.fromFiles([path.join(this.settings.knowledgeDir, GLOSSARY_FILE)]);
+    this.glossary = Glossary.fromFiles([path.join(this.settings.knowledgeDir, GLOSSARY_FILE), GENERAL_LEXICON]);
   }
 
   /** A question counts as answered (`found`) when its best candidate's confidence reaches this. */

@@ -20,18 +20,19 @@ export interface CleanOptions {
 }
 
 /** Version of the cleaning rules; part of every article's content hash so a rule change re-indexes. */
-export const CLEANING_VERSION = 1;
+export const CLEANING_VERSION = 2;
 
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
 const ODD_SPACES = /[\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
-const TERMINAL = /[.!?…]["”’'»)\]]*$|["”]$/;
+const TERMINAL = /[.!?…]["”’'»)\]]*(?:\[\d+\])*$|["”]$/;
 /** Lines after which nothing belongs to the article any more. */
 const END_MARKERS = /^(simak (juga )?berita lainnya|baca berita lainnya|berita terkait|berita terkini( lainnya)?|artikel terkait|berita lainnya|penulis\s*:|editor\s*:|pewarta\s*:|reporter\s*:|tags?\s*:|topik\s*:)/i;
 /** Lines that are never article prose, wherever they stand. */
 const BOILERPLATE = /^(baca juga\b|sumber\s*:|foto\s*:|ilustrasi\s*:|img_title$|advertisement$|iklan$|scroll to continue|top$|no comments?$|share\b|bagikan\b|loading\.*$)/i;
 const BULLET = /^[•·▪●■►◦]\s*/;
 const MD_LIST = /^([-*+]|\d+[.)])\s+\S/;
-const REPORTER_INITIALS = /\s*\([a-z]{2,5}(?:\/[a-z]{2,5})*\)$/;
+/** Reporter or agency credits closing a news article: "(hed/kus)", "(AFP/OKI)", "(ynt/d03)". */
+const REPORTER_INITIALS = /\s*\((?:[A-Za-z][A-Za-z0-9]{1,9})(?:\/[A-Za-z][A-Za-z0-9]{1,9})*\)$/;
 
 function normaliseLine(line: string): string {
   return line.replace(INVISIBLE, "").replace(ODD_SPACES, " ").replace(/[ \t]+/g, " ").trim();
@@ -45,8 +46,14 @@ function wordCount(line: string): number {
   return line.split(/\s+/).filter(Boolean).length;
 }
 
+/**
+ * Prose ends like a sentence. A long line with sentences inside is prose too, even when its last
+ * sentence was cut off; headlines and captions are short and have no sentence break inside.
+ */
 function isProse(line: string): boolean {
-  return TERMINAL.test(line) && wordCount(line) >= 4;
+  const text = line.replace(REPORTER_INITIALS, "");
+  const words = wordCount(text);
+  return (TERMINAL.test(text) && words >= 4) || (words >= 20 && /[.!?](?:\[\d+\])*["”’]?\s*["“]?\p{Lu}\p{Ll}/u.test(text));
 }
 
 function comparable(line: string): string {
@@ -137,6 +144,12 @@ export function cleanArticleText(raw: string, options: CleanOptions = {}): Clean
     paragraphs.push(line);
   }
 
+  // A text with no prose at all (a list, a table of facts) is kept line by line rather than rejected whole.
+  if (paragraphs.length === 0) {
+    for (const line of body) {
+      if (wordCount(line) >= 5 && !BOILERPLATE.test(line) && !(titleKey !== "" && comparable(line) === titleKey)) paragraphs.push(line);
+    }
+  }
   const unique = removeRepeatedParagraphs(paragraphs, dropped);
   const last = unique.length - 1;
   if (last >= 0 && REPORTER_INITIALS.test(unique[last]!)) {

@@ -18,7 +18,9 @@ describe("cleaning the seed articles", () => {
   it("drops the clipping letterhead table, signature and reporter initials of the Jogja clipping", () => {
     const article = seed("jogja");
     expect(article.text).not.toMatch(/Instansi|Nilai Berita|Tindak Lanjut|Trihastono|NIP\.|Kepala$|08 Juli 2026|\(hed\/kus\)/m);
-    expect(article.text.endsWith("tandasnya.")).toBe(true);
+    // The last paragraph stays; only the reporter initials after it go.
+    expect(article.text.endsWith("ungkap mantan juru bicara Kemendagri ini.")).toBe(true);
+    expect(article.text).toContain("Staf Ahli Kemendagri Saut Situmorang menambahkan");
     // Sentences the copy-paste broke over blank lines are whole again.
     expect(article.text).toContain("ditransfer melalui kerja sama antarpemerintah daerah.");
     expect(article.text).toContain("melihat implementasi PNPB khususnya di para pelaku UMKM.");
@@ -100,5 +102,21 @@ describe("cleanArticleText", () => {
   it("cuts the article at 'Baca berita lainnya'-style end markers only after the body began", () => {
     const raw = "Judul\nEditor: Budi\n\nKalimat pertama yang cukup panjang untuk dianggap prosa berita.\n\nBerita Terkait\nJudul lain yang tidak berhubungan sama sekali.";
     expect(cleanArticleText(raw, { title: "Judul" }).text).toBe("Kalimat pertama yang cukup panjang untuk dianggap prosa berita.");
+  });
+});
+
+describe("cleaning edge cases", () => {
+  it("keeps a paragraph whose last sentence was cut off, and strips an agency credit at the end", () => {
+    const raw = "Judul\n\nPesawat itu berhenti di Pucallpa. Kemudian pesawat melanjutkan perjalanan ke Iquitos di utara Peru yang berdekatan dengan perbatasan Kolombia dan Brasil. (AFP/OKI)\n\nWarga setempat kemudian membantu evakuasi para penumpang yang selamat dari kecelakaan dan dibawa ke rumah sakit terdekat";
+    const { text } = cleanArticleText(raw, { title: "Judul" });
+    // The short trailing fragment is no sentence and goes; the credit then closes the article and goes too.
+    expect(text).toBe("Pesawat itu berhenti di Pucallpa. Kemudian pesawat melanjutkan perjalanan ke Iquitos di utara Peru yang berdekatan dengan perbatasan Kolombia dan Brasil.");
+    const single = cleanArticleText("Pemerintah kota meluncurkan aplikasi baru. Aplikasi itu melayani perizinan usaha dan pengaduan warga di seluruh kecamatan kota (ant/d03)", {}).text;
+    expect(single).toBe("Pemerintah kota meluncurkan aplikasi baru. Aplikasi itu melayani perizinan usaha dan pengaduan warga di seluruh kecamatan kota");
+  });
+
+  it("keeps a list-like text line by line instead of rejecting it", () => {
+    const raw = "Kitab Ibrani terdiri dari 24 buku dari 3 kumpulan:\nTaurat berisi lima kitab pertama\nNevi'im berisi kitab para nabi";
+    expect(cleanArticleText(raw, {}).text.split("\n\n")).toHaveLength(3);
   });
 });

@@ -1,0 +1,196 @@
+import { FormattedString } from "@grammyjs/parse-mode";
+import { Composer, InlineKeyboard } from "grammy";
+import { formatDate } from "../../knowledge/dates.js";
+import { safeArticleFileName } from "../../knowledge/folder.js";
+import { ArticleError } from "../../knowledge/parse.js";
+import { isAdmin } from "../access.js";
+import { DownloadError, downloadTelegramFile, formatBytes, TELEGRAM_DOWNLOAD_LIMIT } from "../download.js";
+import { joinFormatted, MESSAGE_LIMIT, packMessages, plain } from "../format.js";
+import { ADMIN_WORDS, botWords, languageOfUser } from "../i18n.js";
+import { LruCache } from "../lru.js";
+import { formatRefreshReport } from "../report.js";
+import { describeError, progressEditor, sendMessages } from "../send.js";
+import type { BotContext, BotDeps, BotOptions } from "../types.js";
+
+const ADMIN_COMMANDS = ["reload", "remove", "stats"] as const;
+
+/** Text longer than one message: the first part replaces the progress message, the rest follows. */
+async function finishProgress(ctx: BotContext, editor: ReturnType<typeof progressEditor>, text: FormattedString): Promise<void> {
+  const [first, ...rest] = packMessages([{ lines: splitLines(text) }], MESSAGE_LIMIT);
+  await editor.finish(first ?? text);
+  if (rest.length > 0) await sendMessages(ctx, rest);
+}
+
+function splitLines(text: FormattedString): FormattedString[] {
+  const lines: FormattedString[] = [];
+  let start = 0;
+  for (;;) {
+    const end = text.text.indexOf("\n", start);
+    if (end < 0) {
+      lines.push(text.slice(start));
+      return lines;
+    }
+    lines.push(text.slice(start, end));
+    start = end + 1;
+  }
+}
+
+/**
+ * Admin features (ADMIN_USER_IDS): /reload, /remove, /stats, and article uploads as documents in a private
+ * chat. Everyone else gets a clear refusal, also for admin buttons with crafted callback data.
+ */
+export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  /** Articles offered for removal by /remove without an argument (ids can exceed callback_data's 64 bytes). */
+  const removals = new LruCache<{ articleId: string }>(500, 30 * 60 * 1000);
+  const lang = (ctx: BotContext) => languageOfUser(ctx.from?.language_code);
+  const replyTo = (ctx: BotContext) => (ctx.chat?.type === "private" || !ctx.msg ? {} : { replyTo: ctx.msg.message_id });
+  const onEditError = (ctx: BotContext) => (error: unknown) => ctx.log.warn({ err: describeError(error) }, "progress edit failed");
+  const progress = async (ctx: BotContext, text: string) => {
+    const [message] = await sendMessages(ctx, [plain(text)], replyTo(ctx));
+    return progressEditor(ctx.api, message!.chat.id, message!.message_id, options.progressEditIntervalMs, onEditError(ctx));
+  };
+
+  composer.command([...ADMIN_COMMANDS], async (ctx, next) => {
+    if (isAdmin(deps, ctx.from?.id)) return next();
+    ctx.log.info({ command: ctx.msg.text.split(/\s/)[0], user: ctx.from?.id }, "admin command refused");
+    await sendMessages(ctx, [plain(botWords(lang(ctx)).adminOnly)], replyTo(ctx));
+  });
+
+  composer.command("reload", async (ctx) => {
+    const editor = await progress(ctx, ADMIN_WORDS.reloadStarted);
+    try {
+      const report = await deps.engine.refresh({ onProgress: (done, total) => editor.update(plain(ADMIN_WORDS.reloadProgress(done, total))) });
+      await finishProgress(ctx, editor, joinFormatted([FormattedString.bold(ADMIN_WORDS.reloadDone), plain(formatRefreshReport(report))]));
+    } catch (error) {
+      ctx.log.error({ err: describeError(error) }, "reload failed");
+      await finishProgress(ctx, editor, plain(ADMIN_WORDS.reloadFailed((error as Error).message)));
+    }
+  });
+
+  const removeArticle = async (ctx: BotContext, what: string) => {
+    const editor = await progress(ctx, ADMIN_WORDS.reloadStarted);
+    let removed: Awaited<ReturnType<BotDeps["engine"]["removeArticle"]>>;
+    try {
+      removed = await deps.engine.removeArticle(what);
+    } catch (error) {
+      ctx.log.error({ err: describeError(error) }, "remove failed");
+      await finishProgress(ctx, editor, plain(ADMIN_WORDS.reloadFailed((error as Error).message)));
+      return;
+    }
+    if (!removed) {
+      await editor.finish(plain(ADMIN_WORDS.removeNotFound(what)));
+      return;
+    }
+    ctx.log.info({ files: removed.files }, "article removed");
+    await finishProgress(ctx, editor, joinFormatted([FormattedString.bold(ADMIN_WORDS.removeDone(removed.files.join(", "))), plain(formatRefreshReport(removed.report))]));
+  };
+
+  composer.command("remove", async (ctx) => {
+    const what = ctx.match.trim();
+    if (what !== "") {
+      await removeArticle(ctx, what);
+      return;
+    }
+    const articles = deps.engine.articles();
+    if (articles.length === 0) {
+      await sendMessages(ctx, [plain(ADMIN_WORDS.removeNone)], replyTo(ctx));
+      return;
+    }
+    const keyboard = new InlineKeyboard();
+    for (const article of articles.slice(0, 50)) {
+      const label = article.title.length > 50 ? `${article.title.slice(0, 49)}…` : article.title;
+      keyboard.text(`🗑 ${label}`, `ar:${removals.add({ articleId: article.id })}`).row();
+    }
+    await sendMessages(ctx, [plain(ADMIN_WORDS.removeUsage)], { ...replyTo(ctx), keyboard });
+  });
+
+  composer.callbackQuery(/^ar:/, async (ctx) => {
+    if (!isAdmin(deps, ctx.from.id)) {
+      ctx.log.warn({ user: ctx.from.id, data: ctx.callbackQuery.data.slice(0, 64) }, "admin button refused");
+      await ctx.answerCallbackQuery({ text: botWords(lang(ctx)).adminOnly, show_alert: true });
+      return;
+    }
+    const pending = removals.get(ctx.callbackQuery.data.slice(3));
+    if (!pending || !ctx.chat) {
+      await ctx.answerCallbackQuery({ text: botWords(lang(ctx)).invalidButton });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await removeArticle(ctx, pending.articleId);
+  });
+
+  composer.command("stats", async (ctx) => {
+    const summary = deps.stats.summary(10);
+    const lines = [
+      FormattedString.bold(ADMIN_WORDS.statsTitle),
+      plain(ADMIN_WORDS.statsSince(formatDate(summary.since.slice(0, 10), "en"))),
+      plain(ADMIN_WORDS.statsAnswered(summary.answered)),
+      plain(ADMIN_WORDS.statsNotFound(summary.notFound)),
+      plain(ADMIN_WORDS.statsFeedback(summary.up, summary.down)),
+      plain(""),
+      FormattedString.bold(ADMIN_WORDS.statsTop),
+      ...(summary.top.length === 0 ? [plain(ADMIN_WORDS.statsNoQuestions)] : summary.top.map((entry, index) => plain(`${index + 1}. ${entry.text} — ×${entry.count}`))),
+    ];
+    await sendMessages(ctx, packMessages([{ lines }]), replyTo(ctx));
+  });
+
+  // Uploads: private chats only; in groups documents are ordinary chatter.
+  composer.chatType("private").on("message:document", async (ctx) => {
+    if (!isAdmin(deps, ctx.from.id)) {
+      await sendMessages(ctx, [plain(botWords(lang(ctx)).uploadAdminOnly)]);
+      return;
+    }
+    const document = ctx.msg.document;
+    const name = document.file_name?.trim() ?? "";
+    if (name === "") {
+      await sendMessages(ctx, [plain(ADMIN_WORDS.uploadNoName)]);
+      return;
+    }
+    try {
+      // Unsupported types are refused before anything is downloaded; the engine sanitises the name again.
+      safeArticleFileName(name);
+    } catch (error) {
+      if (!(error instanceof ArticleError)) throw error;
+      await sendMessages(ctx, [plain(ADMIN_WORDS.uploadRejected(error.message))]);
+      return;
+    }
+    const maxBytes = Math.min(deps.settings.telegram.maxUploadBytes, TELEGRAM_DOWNLOAD_LIMIT);
+    if (document.file_size !== undefined && document.file_size > maxBytes) {
+      await sendMessages(ctx, [plain(ADMIN_WORDS.uploadRejected(ADMIN_WORDS.uploadTooBig(name, formatBytes(document.file_size), formatBytes(maxBytes))))]);
+      return;
+    }
+    const editor = await progress(ctx, ADMIN_WORDS.uploadReceiving(name));
+    let bytes: Buffer;
+    try {
+      bytes = deps.download
+        ? await deps.download(document.file_id, maxBytes)
+        : await downloadTelegramFile(ctx.api, { token: deps.settings.telegram.token ?? "", apiRoot: deps.settings.telegram.apiRoot }, document.file_id, maxBytes);
+    } catch (error) {
+      ctx.log.warn({ err: describeError(error), file: name }, "upload download failed");
+      const reason = error instanceof DownloadError ? error.message : describeError(error).message;
+      await editor.finish(plain(ADMIN_WORDS.uploadDownloadFailed(reason)));
+      return;
+    }
+    editor.update(plain(ADMIN_WORDS.uploadIndexing(name)));
+    try {
+      const { article, replaced, report } = await deps.engine.addArticle(name, bytes, {
+        onProgress: (done, total) => editor.update(plain(`${ADMIN_WORDS.uploadIndexing(name)} ${done}/${total}`)),
+      });
+      ctx.log.info({ article: article.id, file: article.file, replaced, bytes: bytes.length }, "article uploaded");
+      const lines = [FormattedString.bold(ADMIN_WORDS.uploadAdded(article.title, article.id))];
+      if (replaced.length > 0) lines.push(plain(ADMIN_WORDS.uploadReplaced(replaced.join(", "))));
+      lines.push(plain(formatRefreshReport(report)));
+      await finishProgress(ctx, editor, joinFormatted(lines));
+    } catch (error) {
+      if (!(error instanceof ArticleError)) {
+        ctx.log.error({ err: describeError(error), file: name }, "upload failed");
+        await finishProgress(ctx, editor, plain(ADMIN_WORDS.uploadRejected(describeError(error).message)));
+        return;
+      }
+      await finishProgress(ctx, editor, plain(ADMIN_WORDS.uploadRejected(error.message)));
+    }
+  });
+
+  return composer;
+}

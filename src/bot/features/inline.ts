@@ -1,0 +1,74 @@
+import { FormattedString } from "@grammyjs/parse-mode";
+import { Composer, type MiddlewareFn } from "grammy";
+import type { InlineQueryResultArticle } from "grammy/types";
+import type { Answer } from "../../answer/answer.js";
+import { cutQuestion } from "../answering.js";
+import { citationLine, joinFormatted, MESSAGE_LIMIT, packMessages, plain, renderAnswer } from "../format.js";
+import { botWords, languageOfUser } from "../i18n.js";
+import type { BotContext, BotDeps, BotOptions } from "../types.js";
+
+/** Other ranked results offered next to the full answer. */
+const EXTRA_RESULTS = 4;
+
+function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length <= max ? flat : `${cutQuestion(flat, max - 1)}…`;
+}
+
+function article(id: string, title: string, description: string, message: FormattedString): InlineQueryResultArticle {
+  return {
+    type: "article",
+    id,
+    title: shorten(title, 100),
+    description: shorten(description, 200),
+    // Same FormattedString → entities rendering as chat answers: no HTML parsing, nothing to escape.
+    input_message_content: { message_text: message.text, entities: message.entities, link_preview_options: { is_disabled: true } },
+  };
+}
+
+/** The whole answer when it fits one message; otherwise its first message (quotes in rank order, cut at a quote). */
+function answerMessage(answer: Answer): FormattedString {
+  const [first] = renderAnswer(answer, []).messages;
+  return first ?? plain(answer.question);
+}
+
+export function inlineResults(answer: Answer): InlineQueryResultArticle[] {
+  const w = botWords(answer.lang);
+  const best = answer.quotes.flatMap((quote) => quote.sentences).find((sentence) => sentence.best)?.text ?? answer.results[0]?.quote ?? "";
+  const results = [article("answer", w.inlineAnswerTitle, best, answerMessage(answer))];
+  for (const [index, result] of answer.results.slice(0, EXTRA_RESULTS).entries()) {
+    const line = citationLine({ number: 1, title: result.title, source: result.source, date: result.date, url: result.url }, answer.lang);
+    const [message] = packMessages([{ lines: [FormattedString.blockquote(`${result.quote} [1]`)] }, { lines: [line], gap: true }], MESSAGE_LIMIT);
+    results.push(article(`r${index}`, result.title, result.quote, message ?? joinFormatted([plain(result.quote), line])));
+  }
+  return results;
+}
+
+/**
+ * Inline mode (`@BotName question` in any chat): the cited answer first, then single quotes from the best
+ * passages. An empty query gets no results and a hint button; so does a question with no relevant passage.
+ * cache_time is short because an admin can change the knowledge base at any time.
+ */
+export function inlineFeature(deps: BotDeps, options: BotOptions, limiter: MiddlewareFn<BotContext>): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.on("inline_query", async (ctx) => {
+    const lang = languageOfUser(ctx.from.language_code);
+    const query = ctx.inlineQuery.query.trim();
+    const cache = { cache_time: options.inlineCacheSeconds, is_personal: false };
+    if (query === "") {
+      await ctx.answerInlineQuery([], { ...cache, button: { text: botWords(lang).inlineHint, start_parameter: "inline" } });
+      return;
+    }
+    await limiter(ctx, async () => {
+      const started = performance.now();
+      const answer = await deps.engine.ask(cutQuestion(query, options.maxQuestionChars));
+      ctx.log.info({ found: answer.found, lang: answer.lang, chars: query.length, ms: Math.round(performance.now() - started) }, "inline query answered");
+      if (!answer.found) {
+        await ctx.answerInlineQuery([], { ...cache, button: { text: botWords(answer.lang).inlineNotFound, start_parameter: "inline" } });
+        return;
+      }
+      await ctx.answerInlineQuery(inlineResults(answer), cache);
+    });
+  });
+  return composer;
+}
