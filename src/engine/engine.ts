@@ -10,11 +10,13 @@ import { chunkingKey, refreshIndex, type RefreshReport, type RefreshStage } from
 import type { IndexSnapshot } from "../index/snapshot.js";
 import { IndexUnavailableError, loadSnapshot, withIndexLock } from "../index/store.js";
 import type { Article } from "../knowledge/article.js";
+import { DEFAULT_CHUNKING, type ChunkOptions } from "../passages/chunk.js";
 import { deleteArticleFiles, saveArticleFile, scanKnowledge, type KnowledgeScan } from "../knowledge/folder.js";
 import { Glossary } from "../retrieval/glossary.js";
 import { DEFAULT_FUSION, retrieve, type Candidate, type FusionSettings, type RetrievalMode } from "../retrieval/hybrid.js";
 import type { Language } from "../retrieval/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieval/query.js";
+import { PseudoEnglish } from "../retrieval/pseudo-english.js";
 
 export const GLOSSARY_FILE = "glossary.tsv";
 const GENERAL_LEXICON = fileURLToPath(new URL("../retrieval/lexicon/en-id.tsv", import.meta.url));
@@ -30,6 +32,8 @@ export interface EngineOptions {
    * their corpora here so they go through exactly the same cleaning, splitting, embedding and retrieval.
    */
   scan?: () => Promise<KnowledgeScan>;
+  /** Passage size settings (defaults in passages/chunk.ts). */
+  chunking?: ChunkOptions;
   /** Fusion weights per question language (defaults in retrieval/hybrid.ts). */
   fusion?: Partial<Record<Language, FusionSettings>>;
 }
@@ -56,9 +60,13 @@ export interface ArticleSummary {
 export class Engine {
   private snapshot!: IndexSnapshot;
   private glossary: Glossary = Glossary.empty();
+  /** Fixed (shipped lexicon only) so stored passage vectors never go stale when admins edit the glossary. */
+  private readonly pseudoEnglish = PseudoEnglish.fromGlossary(Glossary.fromFiles([GENERAL_LEXICON]));
+  private readonly render = (text: string): string => this.pseudoEnglish.render(text);
   private refreshChain: Promise<unknown> = Promise.resolve();
   private readonly composeOptions: ComposeOptions;
   private fusion: Record<Language, FusionSettings> = { ...DEFAULT_FUSION };
+  private chunking: ChunkOptions = DEFAULT_CHUNKING;
   /** Set when opening had to (re)build the index: what that build did. */
   startupReport: RefreshReport | undefined;
 
@@ -77,8 +85,9 @@ export class Engine {
     const embedder = options.embedder ?? (await TransformersEmbedder.create(options.settings));
     const engine = new Engine(options.settings, embedder, options.logger, options.compose, options.scan ?? (() => scanKnowledge(options.settings.knowledgeDir)));
     engine.fusion = { ...DEFAULT_FUSION, ...options.fusion };
+    engine.chunking = options.chunking ?? DEFAULT_CHUNKING;
     engine.loadGlossary();
-    const expected = { modelId: embedder.modelId, dimensions: embedder.dimensions, chunking: chunkingKey() };
+    const expected = { modelId: embedder.modelId, dimensions: embedder.dimensions, chunking: chunkingKey(engine.chunking) };
     try {
       engine.snapshot = await loadSnapshot(options.settings.dataDir, expected);
       options.logger.info({ generation: engine.snapshot.generation, articles: engine.snapshot.articles.size, passages: engine.snapshot.passagesByLabel.size }, "index loaded");
@@ -106,20 +115,20 @@ export class Engine {
   }
 
   analyze(question: string, lang?: Language): AnalyzedQuery {
-    return analyzeQuery(question, this.snapshot.lexical, this.glossary, lang);
+    return analyzeQuery(question, this.snapshot.lexical, this.glossary, lang, this.render);
   }
 
   /** Ranked passages for a question; `mode` isolates one retriever (for evaluation). */
   async search(question: string, options: { limit?: number; mode?: RetrievalMode; lang?: Language } = {}): Promise<{ query: AnalyzedQuery; candidates: Candidate[] }> {
     const snapshot = this.snapshot;
-    const query = analyzeQuery(question, snapshot.lexical, this.glossary, options.lang);
+    const query = analyzeQuery(question, snapshot.lexical, this.glossary, options.lang, this.render);
     const candidates = await retrieve(snapshot, this.embedder, query, options.limit ?? 10, options.mode ?? "hybrid", this.fusion[query.lang]);
     return { query, candidates };
   }
 
   async ask(question: string, options: { lang?: Language } = {}): Promise<Answer> {
     const snapshot = this.snapshot;
-    const query = analyzeQuery(question, snapshot.lexical, this.glossary, options.lang);
+    const query = analyzeQuery(question, snapshot.lexical, this.glossary, options.lang, this.render);
     if (query.text === "") return { question, lang: query.lang, found: false, quotes: [], citations: [], results: [] };
     const candidates = await retrieve(snapshot, this.embedder, query, this.composeOptions.maxResults, "hybrid", this.fusion[query.lang]);
     return composeAnswer(snapshot, query, candidates, this.composeOptions);
@@ -135,6 +144,8 @@ export class Engine {
           articles: scan.articles,
           problems: scan.problems,
           embedder: this.embedder,
+          chunking: this.chunking,
+          embeddingText: (article, passageText) => this.render(article.title ? `${article.title}. ${passageText}` : passageText),
           previous: rebuildReason ? undefined : this.snapshot,
           ...(rebuildReason ? { rebuildReason } : {}),
           ...(callbacks.onProgress ? { onProgress: callbacks.onProgress } : {}),

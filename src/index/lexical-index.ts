@@ -1,6 +1,5 @@
-import { create, insertMultiple, load, removeMultiple, save, search, type AnyOrama, type RawData } from "@orama/orama";
-import { stemmer } from "@orama/stemmers/indonesian";
-import { stopwords as indonesianStopwords } from "@orama/stopwords/indonesian";
+import MiniSearch from "minisearch";
+import { indonesianTerms } from "./indonesian-tokenizer.js";
 
 export interface LexicalDocument {
   id: string;
@@ -13,54 +12,57 @@ export interface LexicalHit {
   score: number;
 }
 
-const schema = { title: "string", text: "string" } as const;
+/** Title words count more than body words: a title names what the whole article is about. */
+const TITLE_BOOST = 1.5;
 
-function createDb(): AnyOrama {
-  return create({
-    schema,
-    components: {
-      tokenizer: { language: "indonesian", stemming: true, stemmer, stopWords: indonesianStopwords },
-    },
-  }) as AnyOrama;
-}
+const OPTIONS = {
+  fields: ["title", "text"],
+  idField: "id",
+  // Terms arrive stemmed and stopword-free from the Indonesian tokenizer; MiniSearch only counts them.
+  tokenize: (text: string) => indonesianTerms(text),
+  processTerm: (term: string) => term,
+  searchOptions: { boost: { title: TITLE_BOOST }, prefix: false, fuzzy: false, combineWith: "OR" as const },
+};
 
 /**
- * BM25 over passage text and article title, with Orama's Indonesian tokenizer, Snowball stemmer and
- * stopword list. Swappable: the rest of the pipeline sees only add/remove/search/serialize.
+ * BM25 over passage text and article title (MiniSearch), with Orama's Indonesian stemmer and stopwords.
+ * MiniSearch rather than Orama's own index: Orama always prefix-matches query terms ("kota" also finds
+ * "kotak", "kotamadya"), which measurably hurt ranking (see docs/benchmarks.md). Swappable: the rest of
+ * the pipeline sees only add/remove/search/serialize.
  */
 export class LexicalIndex {
-  private constructor(private readonly db: AnyOrama) {}
+  private constructor(private readonly index: MiniSearch<LexicalDocument>) {}
 
   static empty(): LexicalIndex {
-    return new LexicalIndex(createDb());
+    return new LexicalIndex(new MiniSearch<LexicalDocument>(OPTIONS));
   }
 
   static deserialize(json: string): LexicalIndex {
-    const db = createDb();
-    load(db, JSON.parse(json) as RawData);
-    return new LexicalIndex(db);
+    return new LexicalIndex(MiniSearch.loadJSON<LexicalDocument>(json, OPTIONS));
   }
 
   serialize(): string {
-    return JSON.stringify(save(this.db));
+    return JSON.stringify(this.index);
   }
 
   async add(documents: LexicalDocument[]): Promise<void> {
-    if (documents.length > 0) await insertMultiple(this.db, documents, 1000);
+    if (documents.length > 0) await this.index.addAllAsync(documents, { chunkSize: 500 });
   }
 
   async remove(ids: string[]): Promise<void> {
-    if (ids.length > 0) await removeMultiple(this.db, ids, 1000);
+    for (const id of ids) if (this.index.has(id)) this.index.discard(id);
   }
 
-  async search(query: string, limit: number, titleBoost = 1.5): Promise<LexicalHit[]> {
+  async search(query: string, limit: number): Promise<LexicalHit[]> {
     if (query.trim() === "") return [];
-    const result = await search(this.db, { term: query, properties: ["title", "text"], boost: { title: titleBoost }, limit });
-    return result.hits.map((hit) => ({ id: String(hit.id), score: hit.score }));
+    return this.index
+      .search(query)
+      .slice(0, limit)
+      .map((hit) => ({ id: String(hit.id), score: hit.score }));
   }
 
   /** The stemmed, stopword-free terms of a text, exactly as the index sees them. */
   terms(text: string): string[] {
-    return this.db.tokenizer.tokenize(text, "indonesian", "text") as string[];
+    return indonesianTerms(text);
   }
 }

@@ -34,6 +34,8 @@ export interface RefreshOptions {
   previous: IndexSnapshot | undefined;
   rebuildReason?: string;
   chunking?: ChunkOptions;
+  /** The text the embedder sees for a passage (default: title + passage). */
+  embeddingText?: (article: Article, passageText: string) => string;
   onProgress?: (done: number, total: number) => void;
   /** Called as each stage begins (crash-safety tests stop the process here). */
   onStage?: (stage: RefreshStage) => Promise<void>;
@@ -43,7 +45,7 @@ export interface RefreshOptions {
 const COMPACT_RATIO = 0.3;
 
 export function chunkingKey(chunking: ChunkOptions = DEFAULT_CHUNKING): string {
-  return `v1:${chunking.minWords}-${chunking.maxWords}/${chunking.overlapMaxWords}`;
+  return `v2-pseudo-english:${chunking.minWords}-${chunking.maxWords}/${chunking.overlapMaxWords}`;
 }
 
 /** The text embedded for a passage: its article title gives short passages their topic. */
@@ -114,7 +116,7 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
   await options.onStage?.("embedding");
   const chunks = changed.flatMap((article) => chunkText(article.id, article.text, chunking).map((passage) => ({ article, passage })));
   const embedded = await embedder.embedPassages(
-    chunks.map(({ article, passage }) => passageEmbeddingText(article, passage.text)),
+    chunks.map(({ article, passage }) => (options.embeddingText ?? passageEmbeddingText)(article, passage.text)),
     (done) => options.onProgress?.(done, chunks.length),
   );
   options.onProgress?.(chunks.length, chunks.length);

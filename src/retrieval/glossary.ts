@@ -7,8 +7,8 @@ import { stemmer as englishStem } from "@orama/stemmers/english";
  */
 export class Glossary {
   private constructor(
-    /** Stemmed English phrase (words joined by a space) → Indonesian equivalents. */
-    private readonly entries: Map<string, string[]>,
+    /** Stemmed English phrase (words joined by a space) → the phrase as written and its Indonesian equivalents. */
+    private readonly entries: Map<string, { english: string; indonesian: string[] }>,
     private readonly longestPhrase: number,
   ) {}
 
@@ -30,7 +30,7 @@ export class Glossary {
   }
 
   static parse(text: string): Glossary {
-    const entries = new Map<string, string[]>();
+    const entries = new Map<string, { english: string; indonesian: string[] }>();
     let longest = 0;
     for (const rawLine of text.split(/\r?\n/)) {
       const line = rawLine.replace(/#.*$/, "").trim();
@@ -39,7 +39,8 @@ export class Glossary {
       if (!english || !indonesian) continue;
       const key = stemPhrase(english);
       const alternatives = indonesian.split(/[;,]/).map((term) => term.trim()).filter(Boolean);
-      entries.set(key, [...new Set([...(entries.get(key) ?? []), ...alternatives])]);
+      const existing = entries.get(key);
+      entries.set(key, { english: existing?.english ?? english.toLowerCase(), indonesian: [...new Set([...(existing?.indonesian ?? []), ...alternatives])] });
       longest = Math.max(longest, key.split(" ").length);
     }
     return new Glossary(entries, longest);
@@ -47,6 +48,11 @@ export class Glossary {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Every entry as written: English phrase and its Indonesian equivalents, in file order. */
+  list(): Array<{ english: string; indonesian: string[] }> {
+    return [...this.entries.values()];
   }
 
   /**
@@ -59,9 +65,9 @@ export class Glossary {
     for (let i = 0; i < words.length; ) {
       let matched = 0;
       for (let length = Math.min(this.longestPhrase, words.length - i); length >= 1; length--) {
-        const alternatives = this.entries.get(stems.slice(i, i + length).join(" "));
-        if (alternatives) {
-          found.push({ english: words.slice(i, i + length).join(" "), indonesian: alternatives });
+        const entry = this.entries.get(stems.slice(i, i + length).join(" "));
+        if (entry) {
+          found.push({ english: words.slice(i, i + length).join(" "), indonesian: entry.indonesian });
           matched = length;
           break;
         }

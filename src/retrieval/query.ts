@@ -20,13 +20,16 @@ export interface AnalyzedQuery {
 
 const WORD = /[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu;
 
-export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: Glossary, forcedLang?: Language): AnalyzedQuery {
+/** Turns Indonesian text into what the dense model compares (identity when the model reads Indonesian). */
+export type DenseRendering = (indonesianText: string) => string;
+
+export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: Glossary, forcedLang?: Language, render: DenseRendering = (text) => text): AnalyzedQuery {
   const text = question.trim();
   const lang = forcedLang ?? detectLanguage(text);
   const words = text.match(WORD) ?? [];
   if (lang === "id") {
     const termGroups = unique(lexical.terms(text)).map((term) => [term]);
-    return { text, lang, termGroups, lexicalText: text, denseTexts: [text] };
+    return { text, lang, termGroups, lexicalText: text, denseTexts: [render(text)] };
   }
   const content = words.filter((word) => !isEnglishStopword(word.toLowerCase()));
   const translated = glossary.translate(content);
@@ -44,9 +47,7 @@ export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: 
   }
   const indonesian = translated.map((entry) => entry.indonesian.join(" "));
   const lexicalText = [...content, ...indonesian].join(" ");
-  const rendering = [...untranslated, ...translated.map((entry) => entry.indonesian[0]!)].join(" ");
-  const denseTexts = translated.length > 0 ? [text, rendering] : [text];
-  return { text, lang, termGroups, lexicalText, denseTexts };
+  return { text, lang, termGroups, lexicalText, denseTexts: [text] };
 }
 
 function unique<T>(items: T[]): T[] {

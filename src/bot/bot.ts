@@ -1,0 +1,169 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { limit } from "@grammyjs/ratelimiter";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type BotError, type MiddlewareFn, type Transformer } from "grammy";
+import type { Update } from "grammy/types";
+import { isAllowedHere } from "./access.js";
+import { Answering } from "./answering.js";
+import { adminFeature } from "./features/admin.js";
+import { askFeature } from "./features/ask.js";
+import { buttonsFeature, unknownButtons } from "./features/buttons.js";
+import { fallbackFeature } from "./features/fallback.js";
+import { groupFeature } from "./features/group.js";
+import { inlineFeature } from "./features/inline.js";
+import { startFeature } from "./features/start.js";
+import { plain } from "./format.js";
+import { botWords, languageOfUser } from "./i18n.js";
+import { describeError, sendMessages } from "./send.js";
+import { DEFAULT_BOT_OPTIONS, type BotContext, type BotDeps, type BotOptions } from "./types.js";
+
+/**
+ * The updates the bot asks Telegram for. Edited messages are deliberately not among them: the original
+ * question was already answered, and answering every edit again would flood group chats. (If one arrives
+ * anyway, e.g. through a webhook set by another tool, no handler matches it.)
+ */
+export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query"] as const satisfies ReadonlyArray<Exclude<keyof Update, "update_id">>;
+
+export interface TanyaBot {
+  bot: Bot<BotContext>;
+  options: BotOptions;
+  /** Updates being handled right now (including those waiting behind another update of the same chat). */
+  inFlight(): number;
+  /** Resolves once no update is being handled. */
+  idle(): Promise<void>;
+  /** The highest update_id seen, to confirm it to Telegram on shutdown. */
+  lastUpdateId(): number | undefined;
+}
+
+function updateType(update: Update): string {
+  return Object.keys(update).find((key) => key !== "update_id") ?? "unknown";
+}
+
+/** Counts updates in progress so a graceful stop can wait for answers that are still being written. */
+class InFlight {
+  private count = 0;
+  private waiters: Array<() => void> = [];
+  last: number | undefined;
+
+  begin(updateId: number): void {
+    this.count++;
+    if (this.last === undefined || updateId > this.last) this.last = updateId;
+  }
+
+  end(): void {
+    this.count--;
+    if (this.count === 0) for (const resolve of this.waiters.splice(0)) resolve();
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+/**
+ * Builds the bot: API client settings (TELEGRAM_API_ROOT, retries on 429/5xx), the middleware that every
+ * update passes (in-flight tracking, timing logs, per-chat ordering, ALLOWED_CHAT_IDS), and one Composer per
+ * feature behind an error boundary, so one failing update never stops the bot. It does not start anything:
+ * see run.ts for long polling and webhooks, and tests drive it with `bot.handleUpdate`.
+ */
+export function createBot(deps: BotDeps): TanyaBot {
+  const options: BotOptions = { ...DEFAULT_BOT_OPTIONS, ...deps.options };
+  const { token, apiRoot } = deps.settings.telegram;
+  if (!token) throw new Error("createBot needs settings.telegram.token (TELEGRAM_BOT_TOKEN)");
+  const bot = new Bot<BotContext>(token, {
+    ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
+    client: { ...(apiRoot ? { apiRoot } : {}) },
+  });
+
+  // Transformers: the last installed runs first, so failures are logged per attempt, inside the retries.
+  const logFailures: Transformer = async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    if (!result.ok) {
+      const quiet = result.error_code === 400 && /not modified/i.test(result.description);
+      deps.logger[quiet ? "debug" : "warn"]({ method, code: result.error_code, description: result.description, retryAfter: result.parameters?.retry_after }, "Bot API call failed");
+    }
+    return result;
+  };
+  bot.api.config.use(logFailures);
+  // 429 (retry_after honoured up to a minute) and 5xx/network errors are retried a few times, then fail the update.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+
+  const inFlight = new InFlight();
+  bot.use(async (ctx, next) => {
+    inFlight.begin(ctx.update.update_id);
+    const started = performance.now();
+    ctx.log = deps.logger.child({ update: ctx.update.update_id });
+    try {
+      await next();
+    } finally {
+      inFlight.end();
+      ctx.log.info({ type: updateType(ctx.update), chat: ctx.chat?.id, chatType: ctx.chat?.type, user: ctx.from?.id, ms: Math.round(performance.now() - started) }, "update handled");
+    }
+  });
+
+  // Updates of one chat are handled in order (runner processes others concurrently); inline queries are not
+  // ordered: each keystroke is independent.
+  bot.use(sequentialize<BotContext>((ctx) => (ctx.inlineQuery ? undefined : String(ctx.chat?.id ?? ctx.from?.id ?? "none"))));
+
+  bot.use(async (ctx, next) => {
+    if (isAllowedHere(deps, ctx)) return next();
+    ctx.log.info({ chat: ctx.chat?.id, user: ctx.from?.id }, "update from a chat outside ALLOWED_CHAT_IDS ignored");
+    const w = botWords(languageOfUser(ctx.from?.language_code));
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: w.notAllowed, show_alert: true });
+    else if (ctx.inlineQuery) await ctx.answerInlineQuery([], { cache_time: 60, is_personal: true });
+    else if (ctx.message && ctx.chat?.type === "private") await sendMessages(ctx, [plain(w.notAllowed)]);
+  });
+
+  const rateLimited = (ctx: BotContext): void => {
+    ctx.log.info({ user: ctx.from?.id }, "rate limited");
+    const w = botWords(languageOfUser(ctx.from?.language_code));
+    const reply = ctx.inlineQuery
+      ? ctx.answerInlineQuery([], { cache_time: 5, is_personal: true, button: { text: w.inlineLimited, start_parameter: "slow" } })
+      : sendMessages(ctx, [plain(w.rateLimited)], ctx.chat?.type === "private" || !ctx.msg ? {} : { replyTo: ctx.msg.message_id });
+    reply.catch((error: unknown) => ctx.log.warn({ err: describeError(error) }, "could not send the rate-limit notice"));
+  };
+  const keyOf = (ctx: BotContext) => (ctx.from ? String(ctx.from.id) : undefined);
+  // Applied only where a question reaches the engine, so group chatter never counts against anyone.
+  const questionLimiter = limit<BotContext, never>({ timeFrame: options.rateLimit.windowMs, limit: options.rateLimit.limit, keyGenerator: keyOf, onLimitExceeded: rateLimited }) as MiddlewareFn<BotContext>;
+  const inlineLimiter = limit<BotContext, never>({ timeFrame: options.inlineRateLimit.windowMs, limit: options.inlineRateLimit.limit, keyGenerator: keyOf, onLimitExceeded: rateLimited }) as MiddlewareFn<BotContext>;
+
+  const answering = new Answering(deps, options);
+  const onError = async (error: BotError<BotContext>) => {
+    const ctx = error.ctx;
+    ctx.log.error({ err: describeError(error.error), stack: error.error instanceof Error ? error.error.stack : undefined, type: updateType(ctx.update) }, "update failed");
+    const w = botWords(languageOfUser(ctx.from?.language_code));
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: w.error });
+      else if (ctx.message && ctx.chat) await sendMessages(ctx, [plain(w.error)], ctx.chat.type === "private" ? {} : { replyTo: ctx.message.message_id });
+    } catch (notice) {
+      ctx.log.warn({ err: describeError(notice) }, "could not tell the user about the failure");
+    }
+  };
+
+  bot.errorBoundary(
+    onError,
+    startFeature(deps),
+    adminFeature(deps, options),
+    askFeature(answering, questionLimiter),
+    groupFeature(answering, questionLimiter),
+    inlineFeature(deps, options, inlineLimiter),
+    buttonsFeature(deps, answering),
+    unknownButtons(),
+    fallbackFeature(),
+  );
+
+  // Outer boundary (the error handler itself failing); the runner and webhooks also report here.
+  bot.catch((error) => deps.logger.error({ err: describeError(error.error), update: error.ctx.update.update_id }, "unhandled bot error"));
+
+  return {
+    bot,
+    options,
+    inFlight: () => inFlight.size,
+    idle: () => inFlight.idle(),
+    lastUpdateId: () => inFlight.last,
+  };
+}

@@ -1,0 +1,152 @@
+import { createServer, type Server } from "node:http";
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import { webhookCallback } from "grammy";
+import type { Logger } from "../config/logger.js";
+import type { Settings } from "../config/settings.js";
+import { ALLOWED_UPDATES, type TanyaBot } from "./bot.js";
+import { setCommands } from "./commands.js";
+import { describeError } from "./send.js";
+
+export interface RunningBot {
+  mode: "polling" | "webhook";
+  /** Stops taking updates, lets in-flight answers finish (up to `graceMs`), then resolves. */
+  stop(): Promise<void>;
+  /** Settles when the bot stops by itself (fatal polling error such as 401 or 409). */
+  stopped: Promise<void>;
+  /** Webhook mode: the port the HTTP server listens on. */
+  port?: number;
+}
+
+export interface RunOptions {
+  settings: Pick<Settings, "telegram">;
+  logger: Logger;
+  /** How long a stop waits for in-flight updates. */
+  graceMs?: number;
+}
+
+async function waitIdle(app: TanyaBot, graceMs: number, logger: Logger): Promise<void> {
+  if (app.inFlight() === 0) return;
+  logger.info({ inFlight: app.inFlight() }, "waiting for in-flight updates");
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), graceMs);
+  });
+  const result = await Promise.race([app.idle().then(() => "idle" as const), timeout]);
+  clearTimeout(timer);
+  if (result === "timeout") logger.warn({ inFlight: app.inFlight(), graceMs }, "stopping with updates still in flight");
+}
+
+/**
+ * Starts the bot: webhook mode when WEBHOOK_URL is set (for several replicas behind a load balancer), long
+ * polling with @grammyjs/runner otherwise. Command menus are set first; failures there are logged, not fatal.
+ */
+export async function runBot(app: TanyaBot, options: RunOptions): Promise<RunningBot> {
+  const { bot } = app;
+  const { logger } = options;
+  const graceMs = options.graceMs ?? 30_000;
+  await bot.init();
+  logger.info({ username: bot.botInfo.username, id: bot.botInfo.id }, "bot identity");
+  await setCommands(bot.api, options.settings.telegram.adminUserIds, logger).catch((error: unknown) => logger.warn({ err: describeError(error) }, "could not set the command menu"));
+  return options.settings.telegram.webhookUrl ? startWebhook(app, options, graceMs) : startPolling(app, logger, graceMs);
+}
+
+async function startPolling(app: TanyaBot, logger: Logger, graceMs: number): Promise<RunningBot> {
+  const { bot } = app;
+  // A webhook left behind by a webhook-mode deployment would make getUpdates fail with 409.
+  await bot.api.deleteWebhook({ drop_pending_updates: false });
+  const handle: RunnerHandle = run(bot, {
+    runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 30 }, silent: true, retryInterval: "exponential", maxRetryTime: 60 * 60 * 1000 },
+  });
+  logger.info({ allowedUpdates: ALLOWED_UPDATES }, "long polling started");
+  const stopped = (handle.task() ?? Promise.resolve()).then(
+    () => undefined,
+    (error: unknown) => {
+      logger.fatal({ err: describeError(error) }, "long polling stopped");
+      throw error;
+    },
+  );
+  let stopping: Promise<void> | undefined;
+  return {
+    mode: "polling",
+    stopped,
+    stop: () =>
+      (stopping ??= (async () => {
+        if (handle.isRunning()) await handle.stop();
+        await waitIdle(app, graceMs, logger);
+        // The runner does not confirm the last batch; without this, a restart would answer it again.
+        const last = app.lastUpdateId();
+        if (last !== undefined) {
+          await bot.api.getUpdates({ offset: last + 1, limit: 1, timeout: 0, allowed_updates: [...ALLOWED_UPDATES] }).catch((error: unknown) => logger.warn({ err: describeError(error) }, "could not confirm the last updates"));
+        }
+        logger.info("long polling stopped");
+      })()),
+  };
+}
+
+async function startWebhook(app: TanyaBot, options: RunOptions, graceMs: number): Promise<RunningBot> {
+  const { bot } = app;
+  const { logger } = options;
+  const { webhookUrl, webhookSecret, webhookPort } = options.settings.telegram;
+  if (!webhookUrl) throw new Error("WEBHOOK_URL is not set");
+  if (!webhookSecret || !/^[A-Za-z0-9_-]{1,256}$/.test(webhookSecret)) {
+    throw new Error("WEBHOOK_SECRET is required with WEBHOOK_URL: 1–256 characters of A–Z, a–z, 0–9, _ and -");
+  }
+  const hookPath = new URL(webhookUrl).pathname || "/";
+  // grammY checks X-Telegram-Bot-Api-Secret-Token (401 otherwise). Answers can take longer than Telegram
+  // waits, so on timeout the request is acknowledged and the update keeps running.
+  const handleUpdate = webhookCallback(bot, "http", { secretToken: webhookSecret, onTimeout: "return", timeoutMilliseconds: 8_000 });
+  let accepting = true;
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (req.method === "GET" && url.pathname === "/healthz") {
+      res.writeHead(accepting ? 200 : 503, { "content-type": "text/plain" }).end(accepting ? "ok\n" : "stopping\n");
+      return;
+    }
+    if (req.method !== "POST" || url.pathname !== hookPath) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (!accepting) {
+      // Telegram retries later, possibly on another replica.
+      res.writeHead(503).end();
+      return;
+    }
+    handleUpdate(req, res).catch((error: unknown) => {
+      logger.error({ err: describeError(error) }, "webhook request failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(webhookPort, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : webhookPort;
+  await bot.api.setWebhook(webhookUrl, { secret_token: webhookSecret, allowed_updates: [...ALLOWED_UPDATES] });
+  logger.info({ port, path: hookPath }, "webhook server started");
+  let resolveStopped: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    resolveStopped = resolve;
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    mode: "webhook",
+    port,
+    stopped,
+    stop: () =>
+      (stopping ??= (async () => {
+        accepting = false;
+        // Other replicas keep the webhook; this one only stops accepting and finishes its work.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await waitIdle(app, graceMs, logger);
+        server.closeAllConnections();
+        await closed;
+        logger.info("webhook server stopped");
+        resolveStopped();
+      })()),
+  };
+}

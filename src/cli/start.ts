@@ -1,0 +1,95 @@
+/**
+ * `npm start`: the Telegram bot when TELEGRAM_BOT_TOKEN is set; otherwise instructions for getting a token
+ * from @BotFather and a question-and-answer chat in the terminal.
+ */
+import { createBot } from "../bot/bot.js";
+import { runBot } from "../bot/run.js";
+import { StatsStore } from "../bot/stats.js";
+import { BOTFATHER_HELP, runTerminalChat } from "../bot/terminal.js";
+import type { BotOptions } from "../bot/types.js";
+import { createLogger, type Logger } from "../config/logger.js";
+import { loadSettings, type Settings } from "../config/settings.js";
+import { Engine } from "../engine/engine.js";
+import { formatRefreshReport } from "../bot/report.js";
+
+/** Bot tuning read from the environment (not part of Settings yet): RATE_LIMIT_PER_MINUTE questions per user. */
+function botOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<BotOptions> {
+  const raw = env.RATE_LIMIT_PER_MINUTE?.trim();
+  if (!raw) return {};
+  const perMinute = Number(raw);
+  if (!Number.isSafeInteger(perMinute) || perMinute <= 0) throw new Error(`RATE_LIMIT_PER_MINUTE must be a positive whole number; got "${raw}"`);
+  return { rateLimit: { limit: perMinute, windowMs: 60_000 } };
+}
+
+async function terminalMode(settings: Settings): Promise<void> {
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  // With piped input, stdout carries only answers; the instructions go to stderr.
+  const info = interactive ? process.stdout : process.stderr;
+  info.write(`${BOTFATHER_HELP}\nMeanwhile, ask questions here${interactive ? ' (type "exit" or press Ctrl+D to quit)' : ", one per line"}. Loading the knowledge base…\n\n`);
+  const engine = await Engine.open({ settings, logger: createLogger(process.env.LOG_LEVEL ?? "warn") });
+  try {
+    await runTerminalChat(engine, process.stdin, process.stdout, interactive);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function botMode(settings: Settings, token: string): Promise<void> {
+  const logger: Logger = createLogger(settings.logLevel, token);
+  const engine = await Engine.open({ settings, logger });
+  const stats = await StatsStore.open(settings.dataDir, logger);
+  const app = createBot({ engine, settings, logger, stats, options: botOptionsFromEnv(process.env) });
+  const running = await runBot(app, { settings, logger });
+
+  // Pick up articles added, changed or removed in the folder while the bot was not running.
+  engine
+    .refresh()
+    .then((report) => logger.info({ report: formatRefreshReport(report) }, "startup refresh finished"))
+    .catch((error: unknown) => logger.warn({ reason: (error as Error).message }, "startup refresh failed; serving the existing index"));
+
+  let shuttingDown = false;
+  let firstSignalAt = 0;
+  const shutdown = async (signal: string, code: number): Promise<void> => {
+    if (shuttingDown) {
+      // npm and tsx forward the terminal's Ctrl+C, so one keypress can arrive more than once within a few
+      // milliseconds; only a deliberate second signal skips waiting for in-flight answers.
+      if (Date.now() - firstSignalAt < 2_000) return;
+      logger.warn({ signal }, "second signal: exiting without waiting");
+      process.exit(1);
+    }
+    shuttingDown = true;
+    firstSignalAt = Date.now();
+    logger.info({ signal }, "shutting down: finishing in-flight answers");
+    try {
+      await running.stop();
+      await stats.flush();
+      await engine.close();
+    } catch (error) {
+      logger.error({ reason: (error as Error).message }, "error during shutdown");
+      code = 1;
+    }
+    logger.info({ code }, "stopped");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT", 0));
+  process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+
+  try {
+    await running.stopped;
+  } catch {
+    // Unrecoverable polling error (401 bad token, 409 another instance): logged by run.ts.
+    if (!shuttingDown) await shutdown("fatal", 1);
+  }
+}
+
+async function main(): Promise<void> {
+  const settings = loadSettings();
+  const token = settings.telegram.token;
+  if (token) await botMode(settings, token);
+  else await terminalMode(settings);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`error: ${(error as Error).message ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,308 @@
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PROJECT_ROOT } from "../config/settings.js";
+import type { Article, ArticleProblem } from "../knowledge/article.js";
+import { scanKnowledge } from "../knowledge/folder.js";
+import { ArticleError } from "../knowledge/parse.js";
+import { splitSentences } from "../passages/sentences.js";
+import type { Language } from "../retrieval/language.js";
+import { newsArticle, readFirstJsonLines, type NewsArticle } from "./dataset.js";
+import { copySeedKnowledge, currentGenerationDir, folderBytes, openEngineOn } from "./engine-setup.js";
+import { percentile, round4 } from "./metrics.js";
+import type { Progress } from "./progress.js";
+
+export interface BenchOptions {
+  dataRoot: string;
+  articles: number;
+  /** Questions timed with engine.ask (after a few untimed warm-up questions). */
+  queries?: number;
+  /** Cold-start child processes; the median is reported. */
+  coldRuns?: number;
+  progress: Progress;
+  /** Keep the temporary knowledge and data folders (their path is in the result). */
+  keep?: boolean;
+}
+
+export interface BenchResult {
+  articles: number;
+  passages: number;
+  ingest_passages_per_s: number;
+  build_s: number;
+  index_bytes: number;
+  peak_rss_mb: number;
+  cold_start_s: number;
+  query_ms: { p50: number; p95: number; p99: number };
+  unchanged_refresh_s: number;
+  // Extras.
+  news_articles_read: number;
+  rejected_articles: number;
+  seed_articles: number;
+  ingest_articles_per_s: number;
+  breakdown_s: { parse: number; embed: number; index_and_write: number; model_load: number };
+  cold_start_runs_s: number[];
+  /** Inside the child: ms from its own process start to ready, and to its first answer. */
+  cold_start_child_ms: { ready: number; first_answer: number };
+  queries: number;
+  queries_by_lang: Record<Language, number>;
+  query_ms_mean: number;
+  found_rate: number;
+  machine: { cpus: number; cpu_model: string; memory_gb: number; node: string; platform: string };
+  data_dir?: string;
+  seconds: number;
+}
+
+const WARM_UP_QUESTIONS = 5;
+
+/** Tracks the largest resident set size seen: a 50 ms sampler plus the OS's own high-water mark. */
+class RssSampler {
+  private peak = process.memoryUsage().rss;
+  private readonly timer = setInterval(() => this.sample(), 50);
+
+  constructor() {
+    this.timer.unref();
+  }
+
+  sample(): void {
+    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+  }
+
+  stop(): number {
+    clearInterval(this.timer);
+    this.sample();
+    // maxRSS is in kilobytes.
+    return Math.max(this.peak, process.resourceUsage().maxRSS * 1024);
+  }
+}
+
+/** A small deterministic PRNG (mulberry32), so the generated questions are the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ID_TEMPLATES = [(f: string) => `Apa yang dimaksud dengan ${f}?`, (f: string) => `Siapa yang ${f}?`, (f: string) => `Kapan ${f}?`, (f: string) => `Mengapa ${f}?`, (f: string) => `Bagaimana ${f}?`, (f: string) => `${f}?`];
+const EN_TEMPLATES = [(a: string) => `What happened to ${a}?`, (a: string) => `Who is ${a}?`, (a: string, b: string) => `What did ${a} say about ${b}?`, (a: string) => `What is the news about ${a}?`, (a: string, b: string) => `Where did ${a} meet ${b}?`];
+
+function words(text: string): string[] {
+  return text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
+}
+
+function properNames(sentence: string): string[] {
+  // Runs of capitalised words that do not start the sentence: names of people, places, institutions.
+  const names: string[] = [];
+  const tokens = words(sentence).map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""));
+  let run: string[] = [];
+  tokens.forEach((token, i) => {
+    if (i > 0 && /^\p{Lu}\p{Ll}+$/u.test(token)) run.push(token);
+    else {
+      if (run.length > 0) names.push(run.join(" "));
+      run = [];
+    }
+  });
+  if (run.length > 0) names.push(run.join(" "));
+  return [...new Set(names)];
+}
+
+/**
+ * Benchmark questions generated from the ingested articles themselves (never from evaluation question
+ * files): Indonesian ones from title and sentence fragments, about a third English ones built around
+ * proper names found in the text. Deterministic for a given article list.
+ */
+export function generateQuestions(articles: readonly Article[], count: number, seed = 20240601): Array<{ question: string; lang: Language }> {
+  const random = seededRandom(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const questions: Array<{ question: string; lang: Language }> = [];
+  if (articles.length === 0) return questions;
+  for (let attempt = 0; questions.length < count && attempt < count * 20; attempt++) {
+    const article = articles[Math.floor(random() * articles.length)]!;
+    const sentences = splitSentences(article.text)
+      .map((span) => article.text.slice(span.start, span.end))
+      .filter((sentence) => words(sentence).length >= 8);
+    if (sentences.length === 0) continue;
+    const sentence = pick(sentences);
+    if (random() < 0.33) {
+      const names = properNames(sentence);
+      const other = properNames(pick(sentences)).filter((name) => !names.includes(name));
+      if (names.length === 0) continue;
+      const template = pick(EN_TEMPLATES);
+      questions.push({ question: template(pick(names), other[0] ?? names[names.length - 1]!), lang: "en" });
+      continue;
+    }
+    if (article.title && random() < 0.25) {
+      questions.push({ question: pick([(t: string) => `Apa berita tentang ${t}?`, (t: string) => `${t}?`])(article.title.replace(/[?!.]+$/, "")), lang: "id" });
+      continue;
+    }
+    const tokens = words(sentence);
+    const length = 4 + Math.floor(random() * 4);
+    const start = Math.floor(random() * Math.max(1, tokens.length - length));
+    const fragment = tokens.slice(start, start + length).join(" ").replace(/[.,;:!?"“”]+$/u, "");
+    questions.push({ question: pick(ID_TEMPLATES)(fragment.charAt(0).toLowerCase() + fragment.slice(1)), lang: "id" });
+  }
+  return questions;
+}
+
+interface ColdStartRun {
+  seconds: number;
+  childReadyMs: number;
+  childAnswerMs: number;
+}
+
+/** Spawns `npx tsx src/eval/cold-start.ts` and times process start → "ready" line. */
+function coldStart(dataDir: string, knowledgeDir: string): Promise<ColdStartRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let readyAt: number | undefined;
+    let childReadyMs = Number.NaN;
+    let childAnswerMs = Number.NaN;
+    let stdout = "";
+    let stderr = "";
+    const child = spawn("npx", ["tsx", path.join("src", "eval", "cold-start.ts"), dataDir, knowledgeDir], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+      const ready = /^ready ([\d.]+)$/m.exec(stdout);
+      if (ready && readyAt === undefined) {
+        readyAt = performance.now();
+        childReadyMs = Number(ready[1]);
+      }
+      const answered = /^answered ([\d.]+)$/m.exec(stdout);
+      if (answered) childAnswerMs = Number(answered[1]);
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0 || readyAt === undefined) reject(new Error(`cold-start child exited with ${code}: ${stderr.trim().slice(-500)}`));
+      else resolve({ seconds: (readyAt - started) / 1000, childReadyMs, childAnswerMs });
+    });
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Scale benchmark: ingests the first N news articles plus the seed knowledge base into a fresh data
+ * folder through the product's engine, then measures the index, cold start, query latency and an
+ * unchanged refresh.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const started = performance.now();
+  const rss = new RssSampler();
+  const newsFile = path.join(options.dataRoot, "news", "articles.jsonl");
+  const news = await readFirstJsonLines<NewsArticle>(newsFile, options.articles);
+  const workspace = copySeedKnowledge();
+  let parseSeconds: number | undefined;
+  let accepted: Article[] = [];
+  let rejected: ArticleProblem[] = [];
+  let seedCount = 0;
+  // Like the bot's folder scan, every refresh re-reads and re-cleans all articles (so the unchanged
+  // refresh below includes that cost); the first scan's time is the "parse" part of the build.
+  const scan = async () => {
+    const t0 = performance.now();
+    const articles: Article[] = [];
+    const problems: ArticleProblem[] = [];
+    for (const item of news) {
+      try {
+        articles.push(newsArticle(item));
+      } catch (error) {
+        if (!(error instanceof ArticleError)) throw error;
+        problems.push({ file: `${item.id}.txt`, message: error.message });
+      }
+    }
+    accepted = articles;
+    rejected = problems;
+    const seed = await scanKnowledge(workspace.knowledgeDir);
+    seedCount = seed.articles.length;
+    parseSeconds ??= (performance.now() - t0) / 1000;
+    return { articles: [...articles, ...seed.articles], problems: [...problems, ...seed.problems] };
+  };
+  try {
+    options.progress.note(`bench: ${news.length} news articles + seed knowledge base → ${workspace.dataDir}`);
+    const modelStarted = performance.now();
+    const opened = await openEngineOn({ dataDir: workspace.dataDir, knowledgeDir: workspace.knowledgeDir, scan, progress: options.progress });
+    const { engine, embedder, report } = opened;
+    try {
+      if (!opened.built) throw new Error(`expected a fresh build in ${workspace.dataDir}`);
+      const parse = parseSeconds ?? 0;
+      const buildSeconds = parse + report.seconds;
+      const modelLoad = (performance.now() - modelStarted) / 1000 - buildSeconds;
+      const passages = engine.current.passagesByLabel.size;
+      const articleCount = engine.current.articles.size;
+      const indexBytes = folderBytes(currentGenerationDir(workspace.dataDir));
+
+      const coldRuns: ColdStartRun[] = [];
+      const runs = options.coldRuns ?? 3;
+      options.progress.start("cold starts", runs);
+      for (let i = 0; i < runs; i++) {
+        coldRuns.push(await coldStart(workspace.dataDir, workspace.knowledgeDir));
+        options.progress.update(i + 1);
+      }
+      options.progress.stop();
+
+      const questions = generateQuestions(accepted, (options.queries ?? 200) + WARM_UP_QUESTIONS);
+      for (const { question } of questions.slice(0, WARM_UP_QUESTIONS)) await engine.ask(question);
+      const timed = questions.slice(WARM_UP_QUESTIONS);
+      const latencies: number[] = [];
+      let foundCount = 0;
+      options.progress.start("timing questions", timed.length);
+      for (const [i, { question }] of timed.entries()) {
+        const t0 = performance.now();
+        const answer = await engine.ask(question);
+        latencies.push(performance.now() - t0);
+        if (answer.found) foundCount++;
+        options.progress.update(i + 1);
+      }
+      options.progress.stop();
+
+      const refreshStarted = performance.now();
+      const unchanged = await engine.refresh();
+      const refreshSeconds = (performance.now() - refreshStarted) / 1000;
+      if (unchanged.passagesEmbedded !== 0) throw new Error(`the unchanged refresh embedded ${unchanged.passagesEmbedded} passages`);
+
+      const peak = rss.stop();
+      const byLang = { id: timed.filter((q) => q.lang === "id").length, en: timed.filter((q) => q.lang === "en").length };
+      const result: BenchResult = {
+        articles: articleCount,
+        passages,
+        ingest_passages_per_s: round4(passages / buildSeconds),
+        build_s: round4(buildSeconds),
+        index_bytes: indexBytes,
+        peak_rss_mb: round4(peak / 1048576),
+        cold_start_s: round4(median(coldRuns.map((run) => run.seconds))),
+        query_ms: { p50: round4(percentile(latencies, 50)), p95: round4(percentile(latencies, 95)), p99: round4(percentile(latencies, 99)) },
+        unchanged_refresh_s: round4(refreshSeconds),
+        news_articles_read: news.length,
+        rejected_articles: rejected.length,
+        seed_articles: seedCount,
+        ingest_articles_per_s: round4(articleCount / buildSeconds),
+        breakdown_s: { parse: round4(parse), embed: round4(embedder.passageSeconds), index_and_write: round4(report.seconds - embedder.passageSeconds), model_load: round4(modelLoad) },
+        cold_start_runs_s: coldRuns.map((run) => round4(run.seconds)),
+        cold_start_child_ms: { ready: round4(median(coldRuns.map((run) => run.childReadyMs))), first_answer: round4(median(coldRuns.map((run) => run.childAnswerMs))) },
+        queries: timed.length,
+        queries_by_lang: byLang,
+        query_ms_mean: round4(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
+        found_rate: round4(foundCount / Math.max(1, timed.length)),
+        machine: { cpus: os.availableParallelism(), cpu_model: os.cpus()[0]?.model.trim() ?? "unknown", memory_gb: round4(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}` },
+        seconds: 0,
+      };
+      if (options.keep) result.data_dir = workspace.dataDir;
+      result.seconds = round4((performance.now() - started) / 1000);
+      return result;
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    rss.stop();
+    if (!options.keep) rmSync(workspace.root, { recursive: true, force: true });
+  }
+}
