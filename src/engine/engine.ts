@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { Settings } from "../config/settings.js";
 import type { Logger } from "../config/logger.js";
 import type { Answer } from "../answer/answer.js";
-import { composeAnswer, DEFAULT_COMPOSE, type ComposeOptions } from "../answer/compose.js";
+import { composeAnswer, DEFAULT_COMPOSE, isFound, type ComposeOptions } from "../answer/compose.js";
 import type { Embedder } from "../embedding/embedder.js";
 import { TransformersEmbedder } from "../embedding/transformers-embedder.js";
 import { chunkingKey, refreshIndex, type RefreshReport, type RefreshStage } from "../index/refresh.js";
@@ -108,6 +108,11 @@ export class Engine {
   /** A question counts as answered (`found`) when its best candidate's confidence reaches this. */
   get foundThreshold(): number {
     return this.composeOptions.foundThreshold;
+  }
+
+  /** The rule `ask` uses to decide `found`, for callers that rank with `search` (evaluation). */
+  isFound(candidates: Candidate[]): boolean {
+    return isFound(candidates, this.composeOptions.foundThreshold);
   }
 
   get current(): IndexSnapshot {

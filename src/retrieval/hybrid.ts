@@ -4,6 +4,12 @@ import type { Language } from "./language.js";
 import { coverage, type AnalyzedQuery } from "./query.js";
 
 export interface FusionSettings {
+  /**
+   * "rrf": reciprocal rank fusion (ranks only). "score": relative score fusion — each retriever's scores
+   * scaled to 0–1 within the candidate set, then weighted; it keeps how decisively a retriever prefers
+   * its best candidates, which ranks throw away.
+   */
+  method: "rrf" | "score";
   /** Weight of the dense (embedding) ranking in reciprocal rank fusion. */
   denseWeight: number;
   /** Weight of the lexical (BM25) ranking. */
@@ -22,8 +28,8 @@ export type RetrievalMode = "hybrid" | "dense" | "lexical";
  * question with the passages' pseudo-English rendering.
  */
 export const DEFAULT_FUSION: Record<"id" | "en", FusionSettings> = {
-  id: { denseWeight: 0.2, lexicalWeight: 1, rrfK: 20, depth: 40 },
-  en: { denseWeight: 1, lexicalWeight: 0.7, rrfK: 20, depth: 40 },
+  id: { method: "score", denseWeight: 1, lexicalWeight: 1, rrfK: 60, depth: 40 },
+  en: { method: "score", denseWeight: 1, lexicalWeight: 0.5, rrfK: 60, depth: 40 },
 };
 
 export interface Candidate {
@@ -44,7 +50,7 @@ export interface Candidate {
  * is English-only: it sees Indonesian text as sub-word noise, so any two Indonesian texts look alike
  * (~0.35–0.45) while an English question and an unrelated Indonesian passage sit near 0.1–0.25.
  */
-const DENSE_BASELINE: Record<Language, number> = { id: 0.4, en: 0.2 };
+const DENSE_BASELINE: Record<Language, number> = { id: 0.2, en: 0.2 };
 
 /**
  * Maps raw signals to a 0–1 confidence. Concept coverage carries most weight because it is comparable
@@ -87,6 +93,10 @@ export async function retrieve(snapshot: IndexSnapshot, embedder: Embedder, quer
   }
   const denseRank = rankOf(mode === "lexical" ? new Map() : dense);
   const lexicalRank = rankOf(lexical);
+  const denseValues = mode === "lexical" ? [] : [...dense.values()];
+  const denseMin = Math.min(...denseValues);
+  const denseSpan = Math.max(...denseValues) - denseMin || 1;
+  const lexicalMax = Math.max(0, ...lexical.values()) || 1;
   const candidates: Candidate[] = [];
   for (const [label, similarity] of dense) {
     const passage = snapshot.passagesByLabel.get(label);
@@ -96,7 +106,10 @@ export async function retrieve(snapshot: IndexSnapshot, embedder: Embedder, quer
     const covered = coverage(query.termGroups, terms);
     const rd = denseRank.get(label);
     const rl = lexicalRank.get(label);
-    const fused = (rd !== undefined ? fusion.denseWeight / (fusion.rrfK + rd) : 0) + (rl !== undefined ? fusion.lexicalWeight / (fusion.rrfK + rl) : 0);
+    const fused =
+      fusion.method === "score"
+        ? (rd !== undefined ? fusion.denseWeight * ((similarity - denseMin) / denseSpan) : 0) + fusion.lexicalWeight * ((lexical.get(label) ?? 0) / lexicalMax)
+        : (rd !== undefined ? fusion.denseWeight / (fusion.rrfK + rd) : 0) + (rl !== undefined ? fusion.lexicalWeight / (fusion.rrfK + rl) : 0);
     candidates.push({ passage, dense: similarity, lexical: lexical.get(label) ?? 0, fused, coverage: covered, confidence: confidenceOf(similarity, covered, query.lang) });
   }
   candidates.sort((a, b) => b.fused - a.fused || b.confidence - a.confidence);

@@ -4,6 +4,7 @@ import { formatDate } from "../../knowledge/dates.js";
 import { safeArticleFileName } from "../../knowledge/folder.js";
 import { ArticleError } from "../../knowledge/parse.js";
 import { isAdmin } from "../access.js";
+import { cutQuestion } from "../answering.js";
 import { DownloadError, downloadTelegramFile, formatBytes, TELEGRAM_DOWNLOAD_LIMIT } from "../download.js";
 import { joinFormatted, MESSAGE_LIMIT, packMessages, plain } from "../format.js";
 import { ADMIN_WORDS, botWords, languageOfUser } from "../i18n.js";
@@ -99,7 +100,7 @@ export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotCo
     }
     const keyboard = new InlineKeyboard();
     for (const article of articles.slice(0, 50)) {
-      const label = article.title.length > 50 ? `${article.title.slice(0, 49)}…` : article.title;
+      const label = article.title.length > 50 ? `${cutQuestion(article.title, 49)}…` : article.title;
       keyboard.text(`🗑 ${label}`, `ar:${removals.add({ articleId: article.id })}`).row();
     }
     await sendMessages(ctx, [plain(ADMIN_WORDS.removeUsage)], { ...replyTo(ctx), keyboard });

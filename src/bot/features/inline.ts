@@ -26,16 +26,27 @@ function article(id: string, title: string, description: string, message: Format
   };
 }
 
-/** The whole answer when it fits one message; otherwise its first message (quotes in rank order, cut at a quote). */
-function answerMessage(answer: Answer): FormattedString {
-  const [first] = renderAnswer(answer, []).messages;
-  return first ?? plain(answer.question);
+/**
+ * The answer as one message (an inline result is a single message): the whole answer when it fits, otherwise
+ * the fewest quotes dropped — the best one always kept — so that the sources list is never cut off.
+ */
+export function inlineAnswerMessage(answer: Answer, limit = MESSAGE_LIMIT): FormattedString {
+  const best = answer.quotes.findIndex((quote) => quote.sentences.some((sentence) => sentence.best));
+  const order = best > 0 ? [best, ...answer.quotes.keys()].filter((index, position, all) => all.indexOf(index) === position) : [...answer.quotes.keys()];
+  for (let keep = order.length; keep >= 1; keep--) {
+    const kept = new Set(order.slice(0, keep));
+    const quotes = answer.quotes.filter((_, index) => kept.has(index));
+    const cited = new Set(quotes.map((quote) => quote.citation));
+    const [first, ...rest] = renderAnswer({ ...answer, quotes, citations: answer.citations.filter((citation) => cited.has(citation.number)) }, [], { limit }).messages;
+    if (first && rest.length === 0) return first;
+  }
+  return renderAnswer(answer, [], { limit }).messages[0] ?? plain(answer.question);
 }
 
 export function inlineResults(answer: Answer): InlineQueryResultArticle[] {
   const w = botWords(answer.lang);
   const best = answer.quotes.flatMap((quote) => quote.sentences).find((sentence) => sentence.best)?.text ?? answer.results[0]?.quote ?? "";
-  const results = [article("answer", w.inlineAnswerTitle, best, answerMessage(answer))];
+  const results = [article("answer", w.inlineAnswerTitle, best, inlineAnswerMessage(answer))];
   for (const [index, result] of answer.results.slice(0, EXTRA_RESULTS).entries()) {
     const line = citationLine({ number: 1, title: result.title, source: result.source, date: result.date, url: result.url }, answer.lang);
     const [message] = packMessages([{ lines: [FormattedString.blockquote(`${result.quote} [1]`)] }, { lines: [line], gap: true }], MESSAGE_LIMIT);
