@@ -17,6 +17,8 @@ export interface Settings {
     dtype: EmbeddingDtype;
     queryPrefix: string;
     passagePrefix: string;
+    /** Embed Indonesian text as its pseudo-English rendering (for English-only models). */
+    pseudoEnglish: boolean;
     allowRemote: boolean;
   };
   telegram: {
@@ -78,8 +80,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Pa
       model,
       dtype,
       // E5-family models were trained with these prefixes; MiniLM was not.
-      queryPrefix: env.EMBEDDING_QUERY_PREFIX ?? (isE5 ? "query: " : ""),
-      passagePrefix: env.EMBEDDING_PASSAGE_PREFIX ?? (isE5 ? "passage: " : ""),
+      queryPrefix: env.EMBEDDING_QUERY_PREFIX || (isE5 ? "query: " : ""),
+      passagePrefix: env.EMBEDDING_PASSAGE_PREFIX || (isE5 ? "passage: " : ""),
+      // An English-only model reads Indonesian through a word-by-word English rendering; a multilingual one reads it as is.
+      pseudoEnglish: env.EMBEDDING_PSEUDO_ENGLISH ? env.EMBEDDING_PSEUDO_ENGLISH === "true" : model === BUNDLED_MODEL,
       allowRemote: env.ALLOW_REMOTE_MODELS === "true",
     },
     telegram: {

@@ -62,7 +62,7 @@ export class Engine {
   private glossary: Glossary = Glossary.empty();
   /** Fixed (shipped lexicon only) so stored passage vectors never go stale when admins edit the glossary. */
   private readonly pseudoEnglish = PseudoEnglish.fromGlossary(Glossary.fromFiles([GENERAL_LEXICON]));
-  private readonly render = (text: string): string => this.pseudoEnglish.render(text);
+  private readonly render = (text: string): string => (this.settings.embedding.pseudoEnglish ? this.pseudoEnglish.render(text) : text);
   private refreshChain: Promise<unknown> = Promise.resolve();
   private readonly composeOptions: ComposeOptions;
   private fusion: Record<Language, FusionSettings> = { ...DEFAULT_FUSION };
@@ -87,7 +87,7 @@ export class Engine {
     engine.fusion = { ...DEFAULT_FUSION, ...options.fusion };
     engine.chunking = options.chunking ?? DEFAULT_CHUNKING;
     engine.loadGlossary();
-    const expected = { modelId: embedder.modelId, dimensions: embedder.dimensions, chunking: chunkingKey(engine.chunking) };
+    const expected = { modelId: embedder.modelId, dimensions: embedder.dimensions, chunking: chunkingKey(engine.chunking, options.settings.embedding.pseudoEnglish) };
     try {
       engine.snapshot = await loadSnapshot(options.settings.dataDir, expected);
       options.logger.info({ generation: engine.snapshot.generation, articles: engine.snapshot.articles.size, passages: engine.snapshot.passagesByLabel.size }, "index loaded");
@@ -150,6 +150,7 @@ export class Engine {
           problems: scan.problems,
           embedder: this.embedder,
           chunking: this.chunking,
+          pseudoEnglish: this.settings.embedding.pseudoEnglish,
           embeddingText: (article, passageText) => this.render(article.title ? `${article.title}. ${passageText}` : passageText),
           previous: rebuildReason ? undefined : this.snapshot,
           ...(rebuildReason ? { rebuildReason } : {}),

@@ -34,6 +34,8 @@ export interface RefreshOptions {
   previous: IndexSnapshot | undefined;
   rebuildReason?: string;
   chunking?: ChunkOptions;
+  /** Recorded in the manifest (see chunkingKey). */
+  pseudoEnglish?: boolean;
   /** The text the embedder sees for a passage (default: title + passage). */
   embeddingText?: (article: Article, passageText: string) => string;
   onProgress?: (done: number, total: number) => void;
@@ -44,8 +46,9 @@ export interface RefreshOptions {
 /** Compact the vector index once deleted slots exceed this share of live ones. */
 const COMPACT_RATIO = 0.3;
 
-export function chunkingKey(chunking: ChunkOptions = DEFAULT_CHUNKING): string {
-  return `v2-pseudo-english:${chunking.minWords}-${chunking.maxWords}/${chunking.overlapMaxWords}`;
+/** Everything about passages and their embedded text that, when changed, makes stored vectors stale. */
+export function chunkingKey(chunking: ChunkOptions = DEFAULT_CHUNKING, pseudoEnglish = true): string {
+  return `v2:${chunking.minWords}-${chunking.maxWords}/${chunking.overlapMaxWords}${pseudoEnglish ? "+pseudo-english" : ""}`;
 }
 
 /** The text embedded for a passage: its article title gives short passages their topic. */
@@ -144,7 +147,7 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
   const manifest: Omit<Manifest, "files"> = {
     formatVersion: INDEX_FORMAT_VERSION,
     model: { id: embedder.modelId, dimensions: embedder.dimensions },
-    chunking: chunkingKey(chunking),
+    chunking: chunkingKey(chunking, options.pseudoEnglish ?? true),
     builtAt: new Date().toISOString(),
     nextLabel,
     liveVectors: vectors.liveCount,

@@ -22,7 +22,7 @@ export function createWorkspace(options: { copyKnowledge?: boolean } = {}): Work
   const dataDir = path.join(root, "data");
   if (options.copyKnowledge ?? true) cpSync(REPO_KNOWLEDGE, knowledgeDir, { recursive: true, filter: (src) => !src.includes(".trash") });
   const env = { ...process.env };
-  for (const key of ["EMBEDDING_MODEL", "EMBEDDING_DTYPE", "EMBEDDING_QUERY_PREFIX", "EMBEDDING_PASSAGE_PREFIX", "ALLOW_REMOTE_MODELS"]) delete env[key];
+  for (const key of ["EMBEDDING_MODEL", "EMBEDDING_DTYPE", "EMBEDDING_QUERY_PREFIX", "EMBEDDING_PASSAGE_PREFIX", "EMBEDDING_PSEUDO_ENGLISH", "ALLOW_REMOTE_MODELS"]) delete env[key];
   const settings = loadSettings(env, { knowledgeDir, dataDir });
   return { root, knowledgeDir, dataDir, settings, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
