@@ -6,8 +6,10 @@ import { PROJECT_ROOT } from "../config/settings.js";
 import type { Article, ArticleProblem } from "../knowledge/article.js";
 import { scanKnowledge } from "../knowledge/folder.js";
 import { ArticleError } from "../knowledge/parse.js";
+import { stopwords as indonesianStopwords } from "@orama/stopwords/indonesian";
 import { splitSentences } from "../passages/sentences.js";
 import type { Language } from "../retrieval/language.js";
+import { codeVersion, type CodeVersion } from "./code-version.js";
 import { newsArticle, readFirstJsonLines, type NewsArticle } from "./dataset.js";
 import { copySeedKnowledge, currentGenerationDir, folderBytes, openEngineOn } from "./engine-setup.js";
 import { percentile, round4 } from "./metrics.js";
@@ -49,6 +51,7 @@ export interface BenchResult {
   query_ms_mean: number;
   found_rate: number;
   machine: { cpus: number; cpu_model: string; memory_gb: number; node: string; platform: string };
+  code: CodeVersion;
   data_dir?: string;
   seconds: number;
 }
@@ -89,7 +92,11 @@ export function seededRandom(seed: number): () => number {
 }
 
 const ID_TEMPLATES = [(f: string) => `Apa yang dimaksud dengan ${f}?`, (f: string) => `Siapa yang ${f}?`, (f: string) => `Kapan ${f}?`, (f: string) => `Mengapa ${f}?`, (f: string) => `Bagaimana ${f}?`, (f: string) => `${f}?`];
-const EN_TEMPLATES = [(a: string) => `What happened to ${a}?`, (a: string) => `Who is ${a}?`, (a: string, b: string) => `What did ${a} say about ${b}?`, (a: string) => `What is the news about ${a}?`, (a: string, b: string) => `Where did ${a} meet ${b}?`];
+const EN_ONE_NAME = [(a: string) => `What happened to ${a}?`, (a: string) => `Who is ${a}?`, (a: string) => `What is the news about ${a}?`, (a: string) => `When did ${a} make the news?`];
+const EN_TWO_NAMES = [(a: string, b: string) => `What did ${a} say about ${b}?`, (a: string, b: string) => `Where did ${a} meet ${b}?`, (a: string, b: string) => `What is the relationship between ${a} and ${b}?`];
+const STOPWORDS = new Set(indonesianStopwords);
+/** Capitalised tokens that are not names: currency, street and company abbreviations, datelines. */
+const NOT_NAMES = new Set(["Rp", "Jl", "Jln", "Pt", "Tbk", "Cv", "Com", "Kompas", "Kamis", "Jumat", "Sabtu", "Minggu", "Senin", "Selasa", "Rabu"]);
 
 function words(text: string): string[] {
   return text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
@@ -101,7 +108,7 @@ function properNames(sentence: string): string[] {
   const tokens = words(sentence).map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""));
   let run: string[] = [];
   tokens.forEach((token, i) => {
-    if (i > 0 && /^\p{Lu}\p{Ll}+$/u.test(token)) run.push(token);
+    if (i > 0 && /^\p{Lu}\p{Ll}{2,}$/u.test(token) && !NOT_NAMES.has(token)) run.push(token);
     else {
       if (run.length > 0) names.push(run.join(" "));
       run = [];
@@ -130,10 +137,11 @@ export function generateQuestions(articles: readonly Article[], count: number, s
     const sentence = pick(sentences);
     if (random() < 0.33) {
       const names = properNames(sentence);
-      const other = properNames(pick(sentences)).filter((name) => !names.includes(name));
       if (names.length === 0) continue;
-      const template = pick(EN_TEMPLATES);
-      questions.push({ question: template(pick(names), other[0] ?? names[names.length - 1]!), lang: "en" });
+      const name = pick(names);
+      const others = [...names, ...properNames(pick(sentences))].filter((other) => other !== name && !other.includes(name) && !name.includes(other));
+      const question = others.length > 0 && random() < 0.5 ? pick(EN_TWO_NAMES)(name, pick(others)) : pick(EN_ONE_NAME)(name);
+      questions.push({ question, lang: "en" });
       continue;
     }
     if (article.title && random() < 0.25) {
@@ -143,8 +151,14 @@ export function generateQuestions(articles: readonly Article[], count: number, s
     const tokens = words(sentence);
     const length = 4 + Math.floor(random() * 4);
     const start = Math.floor(random() * Math.max(1, tokens.length - length));
-    const fragment = tokens.slice(start, start + length).join(" ").replace(/[.,;:!?"“”]+$/u, "");
-    questions.push({ question: pick(ID_TEMPLATES)(fragment.charAt(0).toLowerCase() + fragment.slice(1)), lang: "id" });
+    const slice = tokens.slice(start, start + length);
+    // No function words at the edges ("dan menempatkan …", "… keamanan anak dari").
+    const bare = (token: string) => token.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+    while (slice.length > 2 && STOPWORDS.has(bare(slice[0]!))) slice.shift();
+    while (slice.length > 2 && STOPWORDS.has(bare(slice[slice.length - 1]!))) slice.pop();
+    const fragment = slice.join(" ").replace(/[.,;:!?"“”']+$/u, "").replace(/^["“'(]+/u, "");
+    const lowered = /^\p{Lu}\p{Ll}/u.test(fragment) ? fragment.charAt(0).toLowerCase() + fragment.slice(1) : fragment;
+    questions.push({ question: pick(ID_TEMPLATES)(lowered), lang: "id" });
   }
   return questions;
 }
@@ -293,6 +307,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         query_ms_mean: round4(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
         found_rate: round4(foundCount / Math.max(1, timed.length)),
         machine: { cpus: os.availableParallelism(), cpu_model: os.cpus()[0]?.model.trim() ?? "unknown", memory_gb: round4(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}` },
+        code: codeVersion(),
         seconds: 0,
       };
       if (options.keep) result.data_dir = workspace.dataDir;

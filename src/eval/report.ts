@@ -44,6 +44,7 @@ export function formatEval(result: EvalResult): string {
     if (d) out.push(`Language detection: ${d.detected_other} of ${d.n} "${lang}" questions detected as the other language`);
   }
   const ms = result.ms_per_question;
+  out.push(`Engine code: ${result.code.commit ?? "?"}${result.code.dirty ? " + uncommitted changes" : ""}, fingerprint ${result.code.engine_fingerprint}`);
   out.push(`Per question: embed ${fixed(ms.embed, 1)} ms; search lexical ${fixed(ms.lexical, 1)} ms, dense ${fixed(ms.dense, 1)} ms, hybrid ${fixed(ms.hybrid, 1)} ms. Total ${fixed(result.seconds, 1)} s.`);
   return out.join("\n");
 }
@@ -61,7 +62,10 @@ export function formatSeedDecline(result: SeedDeclineResult): string {
   const sanity = result.seed_sanity;
   out.push(`Seed sanity questions: ${sanity.found}/${sanity.n} found, ${sanity.expected_article_first}/${sanity.n} with the expected article first.`);
   for (const failure of sanity.failures) out.push(`  FAIL ${failure.question} → expected ${failure.expected}, got ${failure.got ?? "nothing"}${failure.found ? "" : " (not found)"}`);
-  out.push(`Total ${fixed(result.seconds, 1)} s.`);
+  for (const weak of sanity.known_weak) {
+    out.push(`  ${weak.passes ? "NOW PASSES (drop its knownWeak flag)" : "known weak"}: ${weak.question} → ${weak.passes ? weak.expected : `got ${weak.got ?? "nothing"}${weak.found ? "" : " (not found)"}; ${weak.why}`}`);
+  }
+  out.push(`Engine code: ${result.code.commit ?? "?"}${result.code.dirty ? " + uncommitted changes" : ""}, fingerprint ${result.code.engine_fingerprint}. Total ${fixed(result.seconds, 1)} s.`);
   return out.join("\n");
 }
 
@@ -79,5 +83,5 @@ export function formatBench(result: BenchResult): string {
     ["query p99", `${fixed(result.query_ms.p99, 1)} ms`, ""],
     ["unchanged refresh", `${fixed(result.unchanged_refresh_s, 2)} s`, ""],
   ];
-  return [`bench: ${result.machine.cpus} × ${result.machine.cpu_model}, ${fixed(result.machine.memory_gb, 1)} GB, Node ${result.machine.node}`, "", table(["measure", "value", "notes"], rows, "lrl"), "", `Total ${fixed(result.seconds, 1)} s.`].join("\n");
+  return [`bench: ${result.machine.cpus} × ${result.machine.cpu_model}, ${fixed(result.machine.memory_gb, 1)} GB, Node ${result.machine.node}`, "", table(["measure", "value", "notes"], rows, "lrl"), "", `Engine code: ${result.code.commit ?? "?"}${result.code.dirty ? " + uncommitted changes" : ""}, fingerprint ${result.code.engine_fingerprint}. Total ${fixed(result.seconds, 1)} s.`].join("\n");
 }
