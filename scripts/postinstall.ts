@@ -7,7 +7,7 @@ import { createLogger } from "../src/config/logger.js";
 import { BUNDLED_MODEL, loadSettings } from "../src/config/settings.js";
 import { convertBundledModel } from "../src/embedding/convert/index.js";
 import { Engine } from "../src/engine/engine.js";
-import { formatReport } from "../src/cli/format-report.js";
+import { formatReport } from "../src/index/format-report.js";
 
 const settings = loadSettings();
 const conversion = await convertBundledModel({ outDir: path.join(settings.modelsDir, BUNDLED_MODEL) });

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import cliProgress from "cli-progress";
-import { formatReport } from "./format-report.js";
+import { formatReport } from "../index/format-report.js";
 import { exitWithError, openCliEngine } from "./open-engine.js";
 
 const program = new Command("ingest")

@@ -10,7 +10,7 @@ import type { BotOptions } from "../bot/types.js";
 import { createLogger, type Logger } from "../config/logger.js";
 import { loadSettings, type Settings } from "../config/settings.js";
 import { Engine } from "../engine/engine.js";
-import { formatRefreshReport } from "../bot/report.js";
+import { formatReport } from "../index/format-report.js";
 
 /** Bot tuning read from the environment (not part of Settings yet): RATE_LIMIT_PER_MINUTE questions per user. */
 function botOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<BotOptions> {
@@ -44,7 +44,7 @@ async function botMode(settings: Settings, token: string): Promise<void> {
   // Pick up articles added, changed or removed in the folder while the bot was not running.
   engine
     .refresh()
-    .then((report) => logger.info({ report: formatRefreshReport(report) }, "startup refresh finished"))
+    .then((report) => logger.info({ report: formatReport(report) }, "startup refresh finished"))
     .catch((error: unknown) => logger.warn({ reason: (error as Error).message }, "startup refresh failed; serving the existing index"));
 
   let shuttingDown = false;

@@ -9,7 +9,7 @@ import { DownloadError, downloadTelegramFile, formatBytes, TELEGRAM_DOWNLOAD_LIM
 import { joinFormatted, MESSAGE_LIMIT, packMessages, plain } from "../format.js";
 import { ADMIN_WORDS, botWords, languageOfUser } from "../i18n.js";
 import { LruCache } from "../lru.js";
-import { formatRefreshReport } from "../report.js";
+import { formatReport } from "../../index/format-report.js";
 import { describeError, progressEditor, sendMessages } from "../send.js";
 import type { BotContext, BotDeps, BotOptions } from "../types.js";
 
@@ -62,7 +62,7 @@ export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotCo
     const editor = await progress(ctx, ADMIN_WORDS.reloadStarted);
     try {
       const report = await deps.engine.refresh({ onProgress: (done, total) => editor.update(plain(ADMIN_WORDS.reloadProgress(done, total))) });
-      await finishProgress(ctx, editor, joinFormatted([FormattedString.bold(ADMIN_WORDS.reloadDone), plain(formatRefreshReport(report))]));
+      await finishProgress(ctx, editor, joinFormatted([FormattedString.bold(ADMIN_WORDS.reloadDone), plain(formatReport(report))]));
     } catch (error) {
       ctx.log.error({ err: describeError(error) }, "reload failed");
       await finishProgress(ctx, editor, plain(ADMIN_WORDS.reloadFailed((error as Error).message)));
@@ -84,7 +84,7 @@ export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotCo
       return;
     }
     ctx.log.info({ files: removed.files }, "article removed");
-    await finishProgress(ctx, editor, joinFormatted([FormattedString.bold(ADMIN_WORDS.removeDone(removed.files.join(", "))), plain(formatRefreshReport(removed.report))]));
+    await finishProgress(ctx, editor, joinFormatted([FormattedString.bold(ADMIN_WORDS.removeDone(removed.files.join(", "))), plain(formatReport(removed.report))]));
   };
 
   composer.command("remove", async (ctx) => {
@@ -181,7 +181,7 @@ export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotCo
       ctx.log.info({ article: article.id, file: article.file, replaced, bytes: bytes.length }, "article uploaded");
       const lines = [FormattedString.bold(ADMIN_WORDS.uploadAdded(article.title, article.id))];
       if (replaced.length > 0) lines.push(plain(ADMIN_WORDS.uploadReplaced(replaced.join(", "))));
-      lines.push(plain(formatRefreshReport(report)));
+      lines.push(plain(formatReport(report)));
       await finishProgress(ctx, editor, joinFormatted(lines));
     } catch (error) {
       if (!(error instanceof ArticleError)) {

@@ -1,4 +1,4 @@
-import type { RefreshReport } from "../index/refresh.js";
+import type { RefreshReport } from "./refresh.js";
 
 /** The refresh report as a few readable lines (ingest, postinstall, the bot's /reload). */
 export function formatReport(report: RefreshReport): string {
