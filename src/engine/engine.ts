@@ -17,6 +17,7 @@ import { DEFAULT_FUSION, retrieve, type Candidate, type FusionSettings, type Ret
 import type { Language } from "../retrieval/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieval/query.js";
 import { PseudoEnglish } from "../retrieval/pseudo-english.js";
+import { refreshFaultHookFromEnv } from "./test-faults.js";
 
 export const GLOSSARY_FILE = "glossary.tsv";
 const GENERAL_LEXICON = fileURLToPath(new URL("../retrieval/lexicon/en-id.tsv", import.meta.url));
@@ -43,15 +44,8 @@ export interface RefreshCallbacks {
   onStage?: (stage: RefreshStage) => Promise<void>;
 }
 
-export interface ArticleSummary {
-  id: string;
-  file: string;
-  title: string;
-  source: string | null;
-  date: string | null;
-  url: string | null;
-  passages: number;
-}
+/** What lists of articles show: the citation fields and how many passages the article has. */
+export type ArticleSummary = Pick<Article, "id" | "file" | "title" | "source" | "date" | "url"> & { passages: number };
 
 /**
  * The answering engine: knowledge folder → index → hybrid retrieval → quoted answers. Questions are
@@ -69,6 +63,8 @@ export class Engine {
   private chunking: ChunkOptions = DEFAULT_CHUNKING;
   /** Set when opening had to (re)build the index: what that build did. */
   startupReport: RefreshReport | undefined;
+  /** Reliability tests only (TANYA_TEST_REFRESH_FAULT, see test-faults.ts); undefined in production. */
+  private readonly testFaultHook = refreshFaultHookFromEnv();
 
   private constructor(
     readonly settings: Settings,
@@ -141,8 +137,19 @@ export class Engine {
 
   /** Re-reads the knowledge folder and updates the index incrementally. Calls are serialised. */
   refresh(callbacks: RefreshCallbacks = {}, rebuildReason?: string): Promise<RefreshReport> {
+    const testHook = this.testFaultHook;
+    const onStage = testHook
+      ? async (stage: RefreshStage) => {
+          await testHook(stage);
+          await callbacks.onStage?.(stage);
+        }
+      : callbacks.onStage;
+    // A compromised lock (its folder deleted, or not refreshed within the stale time because the event loop was
+    // blocked) must not crash the process: proper-lockfile's default is to throw from a timer. The generation
+    // being written stays consistent either way (CURRENT is replaced atomically), so a warning is enough.
+    const onLockCompromised = (error: Error): void => this.logger.warn({ reason: error.message }, "refresh lock compromised; continuing (the index swap is atomic)");
     const run = this.refreshChain.then(() =>
-      withIndexLock(this.settings.dataDir, async () => {
+      withIndexLock(this.settings.dataDir, onLockCompromised, async () => {
         const scan = await this.scan();
         const { snapshot, report } = await refreshIndex({
           dataDir: this.settings.dataDir,
@@ -155,7 +162,7 @@ export class Engine {
           previous: rebuildReason ? undefined : this.snapshot,
           ...(rebuildReason ? { rebuildReason } : {}),
           ...(callbacks.onProgress ? { onProgress: callbacks.onProgress } : {}),
-          ...(callbacks.onStage ? { onStage: callbacks.onStage } : {}),
+          ...(onStage ? { onStage } : {}),
         });
         this.loadGlossary();
         this.snapshot = snapshot;

@@ -14,15 +14,16 @@ export async function writeFileDurable(file: string, data: string | Uint8Array):
   }
 }
 
-/** Makes renames and new entries in a directory survive a crash (POSIX needs the directory fsync'd too). */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await fs.open(dir, "r");
+/** Flushes a file, or a directory's entries (POSIX needs the directory fsync'd for renames to survive a crash). */
+export async function fsyncPath(target: string): Promise<void> {
+  const handle = await fs.open(target, "r");
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
 }
+
 
 /** Replaces `file` atomically: readers see the old content or the new, never a mix. */
 export async function replaceFileAtomically(file: string, data: string | Uint8Array): Promise<void> {
@@ -34,16 +35,7 @@ export async function replaceFileAtomically(file: string, data: string | Uint8Ar
     await fs.rm(temp, { force: true });
     throw error;
   }
-  await syncDirectory(path.dirname(file));
-}
-
-export async function fsyncFile(file: string): Promise<void> {
-  const handle = await fs.open(file, "r+");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await fsyncPath(path.dirname(file));
 }
 
 export async function sha256File(file: string): Promise<string> {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
-import { fsyncFile, replaceFileAtomically, sha256File, syncDirectory, writeFileDurable } from "./durable-fs.js";
+import { fsyncPath, replaceFileAtomically, sha256File, writeFileDurable } from "./durable-fs.js";
 import { LexicalIndex } from "./lexical-index.js";
 import { DOCUMENTS_FILE, INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, VECTORS_FILE, type Manifest } from "./manifest.js";
 import { IndexSnapshot, type StoredDocuments } from "./snapshot.js";
@@ -93,7 +93,7 @@ export async function writeGeneration(
     await onStage("writing");
     await writeFileDurable(path.join(temp, DOCUMENTS_FILE), JSON.stringify(documents));
     await vectors.write(path.join(temp, VECTORS_FILE));
-    await fsyncFile(path.join(temp, VECTORS_FILE));
+    await fsyncPath(path.join(temp, VECTORS_FILE));
     await writeFileDurable(path.join(temp, LEXICAL_FILE), lexical.serialize());
     const files: Manifest["files"] = {};
     for (const file of [DOCUMENTS_FILE, VECTORS_FILE, LEXICAL_FILE]) {
@@ -101,9 +101,9 @@ export async function writeGeneration(
       files[file] = { bytes: (await fs.stat(full)).size, sha256: await sha256File(full) };
     }
     await writeFileDurable(path.join(temp, MANIFEST_FILE), JSON.stringify({ ...manifest, files }, null, 1));
-    await syncDirectory(temp);
+    await fsyncPath(temp);
     await fs.rename(temp, path.join(dataDir, name));
-    await syncDirectory(dataDir);
+    await fsyncPath(dataDir);
   } catch (error) {
     await fs.rm(temp, { recursive: true, force: true });
     throw error;
@@ -122,13 +122,27 @@ export async function pruneGenerations(dataDir: string): Promise<void> {
   }
 }
 
+/** How old a lock left by a killed process must be before it is taken over. */
+const LOCK_STALE_MS = 15_000;
+
+/**
+ * Reliability tests kill refreshes on purpose and restart at once; TANYA_TEST_LOCK_STALE_MS shortens the wait for
+ * the dead process's lock (proper-lockfile's minimum is 2 s). Never set in production.
+ */
+function lockTiming(): { stale: number; update: number } {
+  const raw = Number(process.env.TANYA_TEST_LOCK_STALE_MS);
+  const stale = Number.isFinite(raw) && raw >= 2_000 ? raw : LOCK_STALE_MS;
+  return { stale, update: Math.max(1_000, Math.floor(stale / 3)) };
+}
+
 /**
  * Serialises refreshes across processes (the bot and `npm run ingest` may share a data folder).
- * A lock left by a killed process goes stale and is taken over.
+ * A lock left by a killed process goes stale and is taken over. `onCompromised` is called instead of
+ * proper-lockfile's default, which throws from a timer and so would crash the process.
  */
-export async function withIndexLock<T>(dataDir: string, work: () => Promise<T>): Promise<T> {
+export async function withIndexLock<T>(dataDir: string, onCompromised: (error: Error) => void, work: () => Promise<T>): Promise<T> {
   await fs.mkdir(dataDir, { recursive: true });
-  const release = await lockfile.lock(dataDir, { stale: 15_000, update: 5_000, retries: { retries: 120, minTimeout: 250, maxTimeout: 1_000 }, lockfilePath: path.join(dataDir, "refresh.lock") });
+  const release = await lockfile.lock(dataDir, { ...lockTiming(), onCompromised, retries: { retries: 120, minTimeout: 250, maxTimeout: 1_000 }, lockfilePath: path.join(dataDir, "refresh.lock") });
   try {
     return await work();
   } finally {
