@@ -32,7 +32,7 @@ export interface EngineOptions {
    * Where articles come from; defaults to reading the knowledge folder. Evaluation and benchmarks pass
    * their corpora here so they go through exactly the same cleaning, splitting, embedding and retrieval.
    */
-  scan?: () => Promise<KnowledgeScan>;
+  scan?: (known: ReadonlyMap<string, Article>) => Promise<KnowledgeScan>;
   /** Passage size settings (defaults in passages/chunk.ts). */
   chunking?: ChunkOptions;
   /** Fusion weights per question language (defaults in retrieval/hybrid.ts). */
@@ -71,7 +71,7 @@ export class Engine {
     readonly embedder: Embedder,
     private readonly logger: Logger,
     compose: Partial<ComposeOptions> | undefined,
-    private readonly scan: () => Promise<KnowledgeScan>,
+    private readonly scan: (known: ReadonlyMap<string, Article>) => Promise<KnowledgeScan>,
   ) {
     this.composeOptions = { ...DEFAULT_COMPOSE, ...compose };
   }
@@ -79,7 +79,7 @@ export class Engine {
   /** Loads the index, or rebuilds it from the knowledge folder when it is missing, corrupt or from another model. */
   static async open(options: EngineOptions): Promise<Engine> {
     const embedder = options.embedder ?? (await TransformersEmbedder.create(options.settings));
-    const engine = new Engine(options.settings, embedder, options.logger, options.compose, options.scan ?? (() => scanKnowledge(options.settings.knowledgeDir)));
+    const engine = new Engine(options.settings, embedder, options.logger, options.compose, options.scan ?? ((known) => scanKnowledge(options.settings.knowledgeDir, known)));
     engine.fusion = { ...DEFAULT_FUSION, ...options.fusion };
     engine.chunking = options.chunking ?? DEFAULT_CHUNKING;
     engine.loadGlossary();
@@ -150,7 +150,8 @@ export class Engine {
     const onLockCompromised = (error: Error): void => this.logger.warn({ reason: error.message }, "refresh lock compromised; continuing (the index swap is atomic)");
     const run = this.refreshChain.then(() =>
       withIndexLock(this.settings.dataDir, onLockCompromised, async () => {
-        const scan = await this.scan();
+        // A full rebuild re-reads every file; otherwise unchanged files are reused from the serving index.
+        const scan = await this.scan(rebuildReason || !this.snapshot ? new Map() : this.snapshot.articles);
         const { snapshot, report } = await refreshIndex({
           dataDir: this.settings.dataDir,
           articles: scan.articles,

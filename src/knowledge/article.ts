@@ -14,6 +14,8 @@ export interface Article {
   text: string;
   /** sha256 over everything that affects the index (text, metadata, cleaning version). */
   contentHash: string;
+  /** Size and modification time of the file when it was read; an unchanged file is not parsed again. */
+  fileStat?: { size: number; mtimeMs: number };
 }
 
 export interface ArticleMetadata {

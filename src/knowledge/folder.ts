@@ -12,15 +12,24 @@ function isArticleFile(name: string): boolean {
   return !name.startsWith(".") && (SUPPORTED_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
 }
 
-/** Reads every article file of the knowledge folder; a bad file becomes a problem, never an exception. */
-export async function scanKnowledge(dir: string): Promise<KnowledgeScan> {
+/**
+ * Reads every article file of the knowledge folder; a bad file becomes a problem, never an exception.
+ * `known` articles (from the index) whose file still has the same size and modification time are reused
+ * without reading the file, so a refresh with nothing changed costs one stat per file.
+ */
+export async function scanKnowledge(dir: string, known: ReadonlyMap<string, Article> = new Map()): Promise<KnowledgeScan> {
+  const byFile = new Map([...known.values()].map((article) => [article.file, article]));
   const names = (await fs.readdir(dir, { withFileTypes: true })).filter((entry) => entry.isFile() && isArticleFile(entry.name)).map((entry) => entry.name).sort();
   const articles: Article[] = [];
   const problems: ArticleProblem[] = [];
   const seen = new Map<string, string>();
   for (const name of names) {
     try {
-      const article = parseArticle(name, await fs.readFile(path.join(dir, name)));
+      const stat = await fs.stat(path.join(dir, name));
+      const fileStat = { size: stat.size, mtimeMs: stat.mtimeMs };
+      const previous = byFile.get(name);
+      const unchanged = previous?.fileStat && previous.fileStat.size === fileStat.size && previous.fileStat.mtimeMs === fileStat.mtimeMs;
+      const article = unchanged ? previous : { ...parseArticle(name, await fs.readFile(path.join(dir, name))), fileStat };
       const clash = seen.get(article.id);
       if (clash) {
         problems.push({ file: name, message: `${name} and ${clash} would both be article "${article.id}"; rename one of them.` });

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, readdirSync, rmSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import pino from "pino";
@@ -70,6 +70,20 @@ describe("incremental refresh", () => {
     expect(reopened.startupReport).toBeUndefined();
     expect(reopened.articles().map((a) => a.id).sort()).toEqual(engine.articles().map((a) => a.id).sort());
     expect(generations(workspace.dataDir)).toHaveLength(1);
+  });
+
+  it("skips unchanged files by size and modification time, and re-reads a file once either changes", async () => {
+    workspace = createWorkspace();
+    const engine = await open(workspace);
+    const file = path.join(workspace.knowledgeDir, "banyuwangi-rujukan-e-government.txt");
+    const original = readFileSync(file, "utf8");
+    const { mtime } = statSync(file);
+    // Same size, same mtime: the file is not read again (that is what keeps a no-op refresh cheap).
+    writeFileSync(file, original.replace("Bupati", "BUPATI"));
+    utimesSync(file, mtime, mtime);
+    expect(await engine.refresh()).toMatchObject({ updated: [], unchanged: 5 });
+    utimesSync(file, new Date(), new Date());
+    expect(await engine.refresh()).toMatchObject({ updated: ["banyuwangi-rujukan-e-government"], unchanged: 4 });
   });
 
   it("keeps the previously indexed version when an article file becomes unreadable", async () => {
