@@ -26,7 +26,8 @@ export async function scanKnowledge(dir: string, known: ReadonlyMap<string, Arti
   for (const name of names) {
     try {
       const stat = await fs.stat(path.join(dir, name));
-      const fileStat = { size: stat.size, mtimeMs: stat.mtimeMs };
+      // Millisecond precision, as tools that copy or restore files keep (sub-millisecond parts are not portable).
+      const fileStat = { size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) };
       const previous = byFile.get(name);
       const unchanged = previous?.fileStat && previous.fileStat.size === fileStat.size && previous.fileStat.mtimeMs === fileStat.mtimeMs;
       const article = unchanged ? previous : { ...parseArticle(name, await fs.readFile(path.join(dir, name))), fileStat };
