@@ -77,10 +77,10 @@ describe("incremental refresh", () => {
     const engine = await open(workspace);
     const file = path.join(workspace.knowledgeDir, "banyuwangi-rujukan-e-government.txt");
     const original = readFileSync(file, "utf8");
-    const { mtime } = statSync(file);
+    const { atimeMs, mtimeMs } = statSync(file);
     // Same size, same mtime: the file is not read again (that is what keeps a no-op refresh cheap).
     writeFileSync(file, original.replace("Bupati", "BUPATI"));
-    utimesSync(file, mtime, mtime);
+    utimesSync(file, atimeMs / 1000, mtimeMs / 1000);
     expect(await engine.refresh()).toMatchObject({ updated: [], unchanged: 5 });
     utimesSync(file, new Date(), new Date());
     expect(await engine.refresh()).toMatchObject({ updated: ["banyuwangi-rujukan-e-government"], unchanged: 4 });
