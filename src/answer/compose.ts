@@ -29,7 +29,8 @@ interface ScoredSentence {
 /**
  * Scores every sentence of the candidate passages by how much of the question it covers, weighting each
  * concept by how rare it is among these sentences (a local IDF: "Bandung Barat" outweighs "e-government"
- * when every sentence says e-government).
+ * when every sentence says e-government). Names from the question count double: a sentence about another
+ * subject that happens to share the question's common words is not the answer.
  */
 function scoreSentences(snapshot: IndexSnapshot, query: AnalyzedQuery, candidates: Candidate[]): ScoredSentence[] {
   const sentences: Array<ScoredSentence & { terms: Set<string> }> = [];
@@ -41,7 +42,8 @@ function scoreSentences(snapshot: IndexSnapshot, query: AnalyzedQuery, candidate
   });
   const weights = query.termGroups.map((group) => {
     const matching = sentences.filter((sentence) => group.some((term) => sentence.terms.has(term))).length;
-    return Math.log(1 + sentences.length / (1 + matching));
+    const isName = group.some((term) => query.names.has(term));
+    return Math.log(1 + sentences.length / (1 + matching)) * (isName ? 2 : 1);
   });
   const total = weights.reduce((sum, w) => sum + w, 0) || 1;
   for (const sentence of sentences) {

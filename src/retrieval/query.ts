@@ -12,6 +12,11 @@ export interface AnalyzedQuery {
    * question a passage or sentence speaks to.
    */
   termGroups: string[][];
+  /**
+   * Index terms of the names in the question (capitalised words after the first, acronyms): the topic the
+   * answer must be about, so an answer sentence that names it is preferred.
+   */
+  names: Set<string>;
   /** Text for BM25: the question plus, for English, its Indonesian glossary equivalents. */
   lexicalText: string;
   /** Texts to embed; their best similarity counts. */
@@ -27,9 +32,10 @@ export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: 
   const text = question.trim();
   const lang = forcedLang ?? detectLanguage(text);
   const words = text.match(WORD) ?? [];
+  const names = new Set(words.filter((word, i) => (i > 0 && /^\p{Lu}/u.test(word)) || /^\p{Lu}{2,}$/u.test(word)).flatMap((word) => lexical.terms(word)));
   if (lang === "id") {
     const termGroups = unique(lexical.terms(text)).map((term) => [term]);
-    return { text, lang, termGroups, lexicalText: text, denseTexts: [render(text)] };
+    return { text, lang, termGroups, names, lexicalText: text, denseTexts: [render(text)] };
   }
   const content = words.filter((word) => !isEnglishStopword(word.toLowerCase()));
   const translated = glossary.translate(content);
@@ -47,7 +53,7 @@ export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: 
   }
   const indonesian = translated.map((entry) => entry.indonesian.join(" "));
   const lexicalText = [...content, ...indonesian].join(" ");
-  return { text, lang, termGroups, lexicalText, denseTexts: [text] };
+  return { text, lang, termGroups, names, lexicalText, denseTexts: [text] };
 }
 
 function unique<T>(items: T[]): T[] {
