@@ -2,6 +2,7 @@ import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
+import { loadSettings } from "../config/settings.js";
 import type { Language } from "../retrieval/language.js";
 import { resolveDataRoot } from "../eval/dataset.js";
 import { createProgress } from "../eval/progress.js";
@@ -58,6 +59,9 @@ const program = new Command("eval")
       process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : `${formatSeedDecline(result)}\n`);
       if (result.seed_sanity.failures.length > 0) process.exitCode = 1;
       return;
+    }
+    if (options.dataDir && path.resolve(options.dataDir) === loadSettings().dataDir) {
+      throw new Error(`--data-dir ${options.dataDir} is the bot's own index folder (DATA_DIR); the evaluation would replace that index with the data set's. Use another folder.`);
     }
     const freshDir = options.fresh ? mkdtempSync(path.join(os.tmpdir(), "tanya-eval-")) : undefined;
     const dump = options.dump ? createWriteStream(path.resolve(options.dump)) : undefined;

@@ -44,13 +44,14 @@ export interface BenchResult {
   ingest_articles_per_s: number;
   breakdown_s: { parse: number; embed: number; index_and_write: number; model_load: number };
   cold_start_runs_s: number[];
-  /** Inside the child: ms from its own process start to ready, and to its first answer. */
-  cold_start_child_ms: { ready: number; first_answer: number };
+  /** Inside the child, ms from its own process start: modules imported, engine ready (model + index loaded), first answer. */
+  cold_start_child_ms: { imported: number; ready: number; first_answer: number };
   queries: number;
   queries_by_lang: Record<Language, number>;
   query_ms_mean: number;
   found_rate: number;
-  machine: { cpus: number; cpu_model: string; memory_gb: number; node: string; platform: string };
+  /** `loadavg` is the 1-minute load average at the start and end of the run: above ~0.5 other work shared the CPUs. */
+  machine: { cpus: number; cpu_model: string; memory_gb: number; node: string; platform: string; loadavg: { start: number; end: number } };
   code: CodeVersion;
   data_dir?: string;
   seconds: number;
@@ -165,6 +166,7 @@ export function generateQuestions(articles: readonly Article[], count: number, s
 
 interface ColdStartRun {
   seconds: number;
+  childImportedMs: number;
   childReadyMs: number;
   childAnswerMs: number;
 }
@@ -174,6 +176,7 @@ function coldStart(dataDir: string, knowledgeDir: string): Promise<ColdStartRun>
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let readyAt: number | undefined;
+    let childImportedMs = Number.NaN;
     let childReadyMs = Number.NaN;
     let childAnswerMs = Number.NaN;
     let stdout = "";
@@ -186,6 +189,8 @@ function coldStart(dataDir: string, knowledgeDir: string): Promise<ColdStartRun>
         readyAt = performance.now();
         childReadyMs = Number(ready[1]);
       }
+      const imported = /^imported ([\d.]+)$/m.exec(stdout);
+      if (imported) childImportedMs = Number(imported[1]);
       const answered = /^answered ([\d.]+)$/m.exec(stdout);
       if (answered) childAnswerMs = Number(answered[1]);
     });
@@ -193,7 +198,7 @@ function coldStart(dataDir: string, knowledgeDir: string): Promise<ColdStartRun>
     child.on("error", reject);
     child.on("close", (code) => {
       if (code !== 0 || readyAt === undefined) reject(new Error(`cold-start child exited with ${code}: ${stderr.trim().slice(-500)}`));
-      else resolve({ seconds: (readyAt - started) / 1000, childReadyMs, childAnswerMs });
+      else resolve({ seconds: (readyAt - started) / 1000, childImportedMs, childReadyMs, childAnswerMs });
     });
   });
 }
@@ -211,6 +216,7 @@ function median(values: number[]): number {
  */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const started = performance.now();
+  const loadAtStart = os.loadavg()[0]!;
   const rss = new RssSampler();
   const newsFile = path.join(options.dataRoot, "news", "articles.jsonl");
   const news = await readFirstJsonLines<NewsArticle>(newsFile, options.articles);
@@ -301,12 +307,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         ingest_articles_per_s: round4(articleCount / buildSeconds),
         breakdown_s: { parse: round4(parse), embed: round4(embedder.passageSeconds), index_and_write: round4(report.seconds - embedder.passageSeconds), model_load: round4(modelLoad) },
         cold_start_runs_s: coldRuns.map((run) => round4(run.seconds)),
-        cold_start_child_ms: { ready: round4(median(coldRuns.map((run) => run.childReadyMs))), first_answer: round4(median(coldRuns.map((run) => run.childAnswerMs))) },
+        cold_start_child_ms: { imported: round4(median(coldRuns.map((run) => run.childImportedMs))), ready: round4(median(coldRuns.map((run) => run.childReadyMs))), first_answer: round4(median(coldRuns.map((run) => run.childAnswerMs))) },
         queries: timed.length,
         queries_by_lang: byLang,
         query_ms_mean: round4(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
         found_rate: round4(foundCount / Math.max(1, timed.length)),
-        machine: { cpus: os.availableParallelism(), cpu_model: os.cpus()[0]?.model.trim() ?? "unknown", memory_gb: round4(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}` },
+        machine: { cpus: os.availableParallelism(), cpu_model: os.cpus()[0]?.model.trim() ?? "unknown", memory_gb: round4(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}`, loadavg: { start: round4(loadAtStart), end: round4(os.loadavg()[0]!) } },
         code: codeVersion(),
         seconds: 0,
       };

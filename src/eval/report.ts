@@ -77,11 +77,11 @@ export function formatBench(result: BenchResult): string {
     ["index build", `${fixed(result.build_s, 1)} s`, `parse ${fixed(result.breakdown_s.parse, 1)} s, embed ${fixed(result.breakdown_s.embed, 1)} s, index+write ${fixed(result.breakdown_s.index_and_write, 1)} s`],
     ["index size", `${(result.index_bytes / 1048576).toFixed(1)} MB`, `${result.index_bytes} bytes`],
     ["peak RSS", `${fixed(result.peak_rss_mb, 0)} MB`, ""],
-    ["cold start", `${fixed(result.cold_start_s, 2)} s`, `median of ${result.cold_start_runs_s.length}: ${result.cold_start_runs_s.map((s) => fixed(s, 2)).join(", ")}`],
+    ["cold start", `${fixed(result.cold_start_s, 2)} s`, `median of ${result.cold_start_runs_s.length}: ${result.cold_start_runs_s.map((s) => fixed(s, 2)).join(", ")}; in the child: modules ${fixed(result.cold_start_child_ms.imported / 1000, 2)} s, ready ${fixed(result.cold_start_child_ms.ready / 1000, 2)} s, first answer ${fixed(result.cold_start_child_ms.first_answer / 1000, 2)} s`],
     ["query p50", `${fixed(result.query_ms.p50, 1)} ms`, `${result.queries} questions (${result.queries_by_lang.id} id, ${result.queries_by_lang.en} en), ${fixed(result.found_rate * 100, 0)}% found`],
     ["query p95", `${fixed(result.query_ms.p95, 1)} ms`, ""],
     ["query p99", `${fixed(result.query_ms.p99, 1)} ms`, ""],
     ["unchanged refresh", `${fixed(result.unchanged_refresh_s, 2)} s`, ""],
   ];
-  return [`bench: ${result.machine.cpus} × ${result.machine.cpu_model}, ${fixed(result.machine.memory_gb, 1)} GB, Node ${result.machine.node}`, "", table(["measure", "value", "notes"], rows, "lrl"), "", `Engine code: ${result.code.commit ?? "?"}${result.code.dirty ? " + uncommitted changes" : ""}, fingerprint ${result.code.engine_fingerprint}. Total ${fixed(result.seconds, 1)} s.`].join("\n");
+  return [`bench: ${result.machine.cpus} × ${result.machine.cpu_model}, ${fixed(result.machine.memory_gb, 1)} GB, Node ${result.machine.node}; 1-min load average ${fixed(result.machine.loadavg.start, 2)} at start, ${fixed(result.machine.loadavg.end, 2)} at end`, "", table(["measure", "value", "notes"], rows, "lrl"), "", `Engine code: ${result.code.commit ?? "?"}${result.code.dirty ? " + uncommitted changes" : ""}, fingerprint ${result.code.engine_fingerprint}. Total ${fixed(result.seconds, 1)} s.`].join("\n");
 }

@@ -24,12 +24,7 @@ export const SEED_QUESTIONS: readonly SeedQuestion[] = [
   { question: "Undang-undang apa yang mengatur penggunaan teknologi informasi untuk pelayanan publik pemerintah daerah?", lang: "id", article: "jateng-pemda-diminta-kelola-e-gov" },
   { question: "Which law regulates the use of information technology for public services by regional governments?", lang: "en", article: "jateng-pemda-diminta-kelola-e-gov" },
   { question: "Program pengelolaan sampah apa yang ditiru Pemerintah Thailand?", lang: "id", article: "jogja-e-government-diadopsi-vietnam" },
-  {
-    question: "Which country plans to adopt the e-government program of the Jogja city government?",
-    lang: "en",
-    article: "jogja-e-government-diadopsi-vietnam",
-    knownWeak: "English question: the Jateng article (e-gov, government, city) outranks the Jogja one",
-  },
+  { question: "Which country plans to adopt the e-government program of the Jogja city government?", lang: "en", article: "jogja-e-government-diadopsi-vietnam" },
   { question: "Sistem apa yang sedang dikembangkan Kemlu selain Sistem Aplikasi Aspirasi?", lang: "id", article: "kemlu-gandeng-pemkot-surabaya" },
   { question: "What is LAPOR! used for?", lang: "en", article: "kemlu-gandeng-pemkot-surabaya", knownWeak: "one rare name and a verb: confidence stays below the found threshold" },
   { question: "Berapa peserta yang dikirim Kementerian PANRB ke pelatihan e-government di Korea?", lang: "id", article: "spbe-pelatihan-e-government-korea" },
