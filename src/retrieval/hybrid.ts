@@ -97,23 +97,27 @@ export async function retrieve(snapshot: IndexSnapshot, embedder: Embedder, quer
   const denseMin = Math.min(...denseValues);
   const denseSpan = Math.max(...denseValues) - denseMin || 1;
   const lexicalMax = Math.max(0, ...lexical.values()) || 1;
-  const candidates: Candidate[] = [];
+  const fusedLabels: Array<{ label: number; similarity: number; fused: number }> = [];
   for (const [label, similarity] of dense) {
-    const passage = snapshot.passagesByLabel.get(label);
-    if (!passage) continue;
-    const article = snapshot.articles.get(passage.articleId)!;
-    const terms = new Set(snapshot.lexical.terms(`${article.title} ${article.text.slice(passage.start, passage.end)}`));
-    const covered = coverage(query.termGroups, terms);
     const rd = denseRank.get(label);
     const rl = lexicalRank.get(label);
     const fused =
       fusion.method === "score"
         ? (rd !== undefined ? fusion.denseWeight * ((similarity - denseMin) / denseSpan) : 0) + fusion.lexicalWeight * ((lexical.get(label) ?? 0) / lexicalMax)
         : (rd !== undefined ? fusion.denseWeight / (fusion.rrfK + rd) : 0) + (rl !== undefined ? fusion.lexicalWeight / (fusion.rrfK + rl) : 0);
+    fusedLabels.push({ label, similarity, fused });
+  }
+  fusedLabels.sort((a, b) => b.fused - a.fused);
+  // Coverage needs the passage's stemmed terms: computed only for the candidates returned (the hot path).
+  const candidates: Candidate[] = [];
+  for (const { label, similarity, fused } of fusedLabels.slice(0, limit)) {
+    const passage = snapshot.passagesByLabel.get(label);
+    if (!passage) continue;
+    const article = snapshot.articles.get(passage.articleId)!;
+    const covered = coverage(query.termGroups, new Set(snapshot.lexical.terms(`${article.title} ${article.text.slice(passage.start, passage.end)}`)));
     candidates.push({ passage, dense: similarity, lexical: lexical.get(label) ?? 0, fused, coverage: covered, confidence: confidenceOf(similarity, covered, query.lang) });
   }
-  candidates.sort((a, b) => b.fused - a.fused || b.confidence - a.confidence);
-  return candidates.slice(0, limit);
+  return candidates;
 }
 
 function rankOf(scores: Map<number, number>): Map<number, number> {
