@@ -1,4 +1,5 @@
 import type { LexicalIndex } from "../index/lexical-index.js";
+import { indonesianCognates } from "./cognates.js";
 import type { Glossary } from "./glossary.js";
 import { detectLanguage, isEnglishStopword, type Language } from "./language.js";
 
@@ -47,12 +48,16 @@ export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: 
     if (group.length > 0) termGroups.push(group);
   }
   const untranslated = content.filter((word) => !translatedWords.has(word.toLowerCase()));
+  const cognates: string[] = [];
   for (const word of untranslated) {
-    const terms = lexical.terms(word);
-    if (terms.length > 0) termGroups.push(unique(terms));
+    // Names and loanwords stay as written; regular loanword spellings are tried too ("capacity" → "kapasitas").
+    const forms = indonesianCognates(word);
+    cognates.push(...forms);
+    const terms = unique([...lexical.terms(word), ...lexical.terms(forms.join(" "))]);
+    if (terms.length > 0) termGroups.push(terms);
   }
   const indonesian = translated.map((entry) => entry.indonesian.join(" "));
-  const lexicalText = [...content, ...indonesian].join(" ");
+  const lexicalText = [...content, ...cognates, ...indonesian].join(" ");
   return { text, lang, termGroups, names, lexicalText, denseTexts: [text] };
 }
 
