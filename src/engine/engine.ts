@@ -44,6 +44,21 @@ export interface RefreshCallbacks {
   onStage?: (stage: RefreshStage) => Promise<void>;
 }
 
+/**
+ * The knowledge folder was changed (an upload saved, an article moved to .trash) but the index refresh that
+ * should follow failed, e.g. because the disk holding DATA_DIR is full. The previous index keeps serving; the
+ * next successful refresh picks the change up. `files` are the files that were saved or removed.
+ */
+export class IndexNotUpdatedError extends Error {
+  constructor(
+    readonly files: string[],
+    cause: unknown,
+  ) {
+    super((cause as Error)?.message ?? String(cause), { cause });
+    this.name = "IndexNotUpdatedError";
+  }
+}
+
 /** What lists of articles show: the citation fields and how many passages the article has. */
 export type ArticleSummary = Pick<Article, "id" | "file" | "title" | "source" | "date" | "url"> & { passages: number };
 
@@ -101,14 +116,14 @@ export class Engine {
     this.glossary = Glossary.fromFiles([path.join(this.settings.knowledgeDir, GLOSSARY_FILE), GENERAL_LEXICON]);
   }
 
-  /** A question counts as answered (`found`) when its best candidate's confidence reaches this. */
-  get foundThreshold(): number {
+  /** Per-language confidence a question's best candidates must reach to count as answered. */
+  get foundThresholds(): Readonly<Record<Language, number>> {
     return this.composeOptions.foundThreshold;
   }
 
   /** The rule `ask` uses to decide `found`, for callers that rank with `search` (evaluation). */
-  isFound(candidates: Candidate[]): boolean {
-    return isFound(candidates, this.composeOptions.foundThreshold);
+  isFound(query: AnalyzedQuery, candidates: Candidate[]): boolean {
+    return query.text !== "" && isFound(candidates, this.composeOptions.foundThreshold[query.lang]);
   }
 
   get current(): IndexSnapshot {
@@ -178,7 +193,10 @@ export class Engine {
   /** Stores an uploaded article (validated first; a bad file changes nothing) and indexes it. */
   async addArticle(fileName: string, bytes: Buffer, callbacks: RefreshCallbacks = {}): Promise<{ article: Article; replaced: string[]; report: RefreshReport }> {
     const { article, replaced } = await saveArticleFile(this.settings.knowledgeDir, fileName, bytes);
-    const report = await this.refresh(callbacks);
+    // Saved, but not indexed yet: say so instead of "not added" (the file is there and a later refresh indexes it).
+    const report = await this.refresh(callbacks).catch((error: unknown) => {
+      throw new IndexNotUpdatedError([article.file], error);
+    });
     return { article, replaced, report };
   }
 
@@ -186,7 +204,10 @@ export class Engine {
   async removeArticle(idOrFile: string): Promise<{ files: string[]; report: RefreshReport } | undefined> {
     const files = await deleteArticleFiles(this.settings.knowledgeDir, idOrFile);
     if (files.length === 0) return undefined;
-    return { files, report: await this.refresh() };
+    const report = await this.refresh().catch((error: unknown) => {
+      throw new IndexNotUpdatedError(files, error);
+    });
+    return { files, report };
   }
 
   articles(): ArticleSummary[] {

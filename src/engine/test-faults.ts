@@ -17,6 +17,7 @@ import type { RefreshStage } from "../index/refresh.js";
  *           "wait"  print, then wait until `file` exists (the test releases the refresh)
  *           "fail"  print, then throw like a failing write: `code` (default ENOSPC, "no space left on device")
  *   times   how many refreshes reaching the stage the rule applies to (default: all)
+ *   armFile the rule applies only while this file exists (a running bot can be armed and disarmed)
  */
 
 export const REFRESH_FAULT_ENV = "TANYA_TEST_REFRESH_FAULT";
@@ -28,6 +29,7 @@ interface FaultRule {
   file?: string;
   code?: string;
   times?: number;
+  armFile?: string;
 }
 
 const ERRNO_TEXT: Record<string, [number, string]> = {
@@ -55,6 +57,7 @@ export function refreshFaultHookFromEnv(env: NodeJS.ProcessEnv = process.env): (
   return async (stage) => {
     for (const rule of rules) {
       if (rule.stage !== stage || rule.fired >= (rule.times ?? Infinity)) continue;
+      if (rule.armFile !== undefined && !existsSync(rule.armFile)) continue;
       rule.fired++;
       process.stderr.write(`${JSON.stringify({ refreshFault: rule.action, stage, n: rule.fired, pid: process.pid, at: Date.now() })}\n`);
       switch (rule.action) {

@@ -14,7 +14,7 @@ const fixed = (value: number, digits = 3): string => value.toFixed(digits);
 export function formatEval(result: EvalResult): string {
   const out: string[] = [];
   const index = result.index;
-  out.push(`${result.dataset}: ${result.questions} questions; index ${index.articles} articles / ${index.passages} passages (${index.built ? "built" : "cached"}, ${index.passages_embedded} passages embedded, ${fixed(index.seconds, 1)} s); found threshold ${result.found_threshold}${result.forced_lang ? "; language forced from labels" : ""}`);
+  out.push(`${result.dataset}: ${result.questions} questions; index ${index.articles} articles / ${index.passages} passages (${index.built ? "built" : "cached"}, ${index.passages_embedded} passages embedded, ${fixed(index.seconds, 1)} s); found threshold id ${result.found_threshold.id} / en ${result.found_threshold.en}${result.forced_lang ? "; language forced from labels" : ""}`);
   out.push("");
   const rows: string[][] = [];
   for (const lang of LANGUAGES) {
@@ -51,7 +51,7 @@ export function formatEval(result: EvalResult): string {
 
 export function formatSeedDecline(result: SeedDeclineResult): string {
   const out: string[] = [];
-  out.push(`${result.dataset}: ${result.questions} questions asked of the seed knowledge base (all out of scope); found threshold ${result.found_threshold}`);
+  out.push(`${result.dataset}: ${result.questions} questions asked of the seed knowledge base (all out of scope); found threshold id ${result.found_threshold.id} / en ${result.found_threshold.en}`);
   const rows: string[][] = [];
   for (const lang of LANGUAGES) {
     const d = result.against_seed[lang];

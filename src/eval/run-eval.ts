@@ -51,7 +51,7 @@ export interface EvalResult {
   /** Questions whose detected language differs from the data set's label (only when not forced). */
   language_detection: Partial<Record<Language, { n: number; detected_other: number }>>;
   index: { data_dir: string; articles: number; passages: number; built: boolean; passages_embedded: number; seconds: number };
-  found_threshold: number;
+  found_threshold: Readonly<Record<"id" | "en", number>>;
   forced_lang: boolean;
   /** Mean wall time per question: query embedding, then each configuration's search without it. */
   ms_per_question: Record<ConfigName | "embed", number>;
@@ -80,10 +80,6 @@ export function selectQuestions(questions: readonly EvalQuestion[], options: { l
   const filtered = options.lang ? questions.filter((q) => q.lang === options.lang) : [...questions];
   if (options.limit === undefined) return filtered;
   return evenlySpacedSubset(filtered, options.limit, (q) => `${q.lang}/${q.relevant.length > 0 ? "answerable" : "unanswerable"}`);
-}
-
-function found(engine: Engine, queryText: string, confidence: number | undefined): boolean {
-  return queryText !== "" && confidence !== undefined && confidence >= engine.foundThreshold;
 }
 
 /** Indexes a data set's corpus with the product's pipeline and scores its dev questions under each configuration. */
@@ -124,7 +120,7 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
         const { query, candidates } = await engine.search(question.question, { limit: SEARCH_LIMIT, mode: config, ...(options.forceLang ? { lang: question.lang } : {}) });
         searchMs[config] += performance.now() - t0;
         row.detected = query.lang;
-        const isFound = found(engine, query.text, candidates[0]?.confidence);
+        const isFound = engine.isFound(query, candidates);
         const articleIds = candidates.map((candidate) => candidate.passage.articleId);
         const ranking = dedupeRanking(articleIds);
         row.configs[config] = { rank: firstRelevantRank(ranking, new Set(question.relevant)) ?? null, found: isFound, confidence: round4(candidates[0]?.confidence ?? 0), top: ranking[0] ?? null };
@@ -158,7 +154,7 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
         passages_embedded: opened.report.passagesEmbedded,
         seconds: round4(opened.seconds),
       },
-      found_threshold: engine.foundThreshold,
+      found_threshold: engine.foundThresholds,
       forced_lang: Boolean(options.forceLang),
       code: codeVersion(),
       ms_per_question: { embed: round4(embedMs / questions.length), ...(Object.fromEntries(CONFIGS.map((config) => [config, round4(searchMs[config] / questions.length)])) as Record<ConfigName, number>) },
@@ -197,7 +193,7 @@ export interface SeedDeclineResult {
   /** Hand-written questions about the seed articles: all should be found, from the expected article. */
   /** `failures` holds required questions that were not found or not from the expected article; known-weak ones are listed apart. */
   seed_sanity: { n: number; found: number; expected_article_first: number; failures: SeedSanityFailure[]; known_weak: Array<SeedSanityFailure & { passes: boolean; why: string }> };
-  found_threshold: number;
+  found_threshold: Readonly<Record<"id" | "en", number>>;
   code: CodeVersion;
   seconds: number;
 }
@@ -246,7 +242,7 @@ export async function runSeedDecline(options: { dataRoot: string; dataset: strin
         questions: questions.length,
         against_seed: againstSeed,
         seed_sanity: { n: required.length, found: foundCount, expected_article_first: first, failures, known_weak: knownWeak },
-        found_threshold: engine.foundThreshold,
+        found_threshold: engine.foundThresholds,
         code: codeVersion(),
         seconds: round4((performance.now() - started) / 1000),
       };
