@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Engine } from "../engine/engine.js";
 import type { Language } from "../retrieval/language.js";
 import { codeVersion, type CodeVersion } from "./code-version.js";
 import { corpusArticles, loadDataset, type EvalQuestion } from "./dataset.js";
