@@ -27,6 +27,14 @@ export const CALLBACK = {
   vote: (key: string, vote: Vote) => `f:${key}:${vote === "up" ? "u" : "d"}`,
 } as const;
 
+/** Characters that show nothing: zero-width spaces and joiners, direction marks and isolates, BOM, soft hyphen. */
+const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+
+/** A question with nothing visible in it (whitespace or invisible characters only) is no question. */
+export function isBlankQuestion(text: string): boolean {
+  return text.replace(INVISIBLE, "").trim() === "";
+}
+
 /** Cuts a question to `max` UTF-16 units without splitting an emoji. */
 export function cutQuestion(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -76,7 +84,7 @@ export class Answering {
    */
   async answer(ctx: BotContext, question: string, replyTo?: number): Promise<void> {
     const trimmed = question.trim();
-    if (trimmed === "") {
+    if (isBlankQuestion(trimmed)) {
       await sendMessages(ctx, [plain(words(languageOfUser(ctx.from?.language_code)).emptyQuestion)], replyTo === undefined ? {} : { replyTo });
       return;
     }

@@ -1,7 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { limit } from "@grammyjs/ratelimiter";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type BotError, type MiddlewareFn, type Transformer } from "grammy";
+import { Bot, HttpError, type BotError, type MiddlewareFn, type Transformer } from "grammy";
 import type { Update } from "grammy/types";
 import { isAllowedHere } from "./access.js";
 import { Answering } from "./answering.js";
@@ -33,6 +33,25 @@ export interface TanyaBot {
   idle(): Promise<void>;
   /** The highest update_id seen, to confirm it to Telegram on shutdown. */
   lastUpdateId(): number | undefined;
+}
+
+/** Longest pause between two getUpdates attempts while the Bot API is failing. */
+const POLL_RETRY_MAX_SECONDS = 10;
+
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error("aborted"));
+    const done = (): void => {
+      signal?.removeEventListener("abort", aborted);
+      resolve();
+    };
+    const aborted = (): void => {
+      clearTimeout(timer);
+      reject(new Error("aborted"));
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", aborted, { once: true });
+  });
 }
 
 function updateType(update: Update): string {
@@ -79,7 +98,29 @@ export function createBot(deps: BotDeps): TanyaBot {
     client: { ...(apiRoot ? { apiRoot } : {}) },
   });
 
-  // Transformers: the last installed runs first, so failures are logged per attempt, inside the retries.
+  // Transformers: the last installed runs first, so the timeout applies to each attempt and failures are logged
+  // per attempt, inside the retries.
+  // A request stalled by the network (no answer, no reset) is abandoned after requestTimeoutSeconds instead of
+  // grammY's 500 s, and auto-retry (below) sends it again; getUpdates may legitimately take its long-poll time.
+  const withTimeout: Transformer = async (prev, method, payload, signal) => {
+    const longPoll = method === "getUpdates" ? Number((payload as { timeout?: number } | undefined)?.timeout ?? 0) : 0;
+    // A plain controller rather than AbortSignal.any(): with the latter, on Node 20, the runner's stop() did not
+    // abort a held long poll (AbortSignal.any's dependent signals are only weakly held), so a graceful stop
+    // waited out the whole poll. Here the caller's signal holds `abort` strongly.
+    const controller = new AbortController();
+    const abort = (): void => controller.abort();
+    const timer = setTimeout(abort, (longPoll + options.requestTimeoutSeconds) * 1000);
+    if (signal?.aborted) abort();
+    else signal?.addEventListener("abort", abort);
+    try {
+      // grammY types its signal with the abort-controller shim; at run time both are Node's AbortSignal.
+      return await prev(method, payload, controller.signal as unknown as typeof signal);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", abort);
+    }
+  };
+  bot.api.config.use(withTimeout);
   const logFailures: Transformer = async (prev, method, payload, signal) => {
     const result = await prev(method, payload, signal);
     if (!result.ok) {
@@ -90,7 +131,29 @@ export function createBot(deps: BotDeps): TanyaBot {
   };
   bot.api.config.use(logFailures);
   // 429 (retry_after honoured up to a minute) and 5xx/network errors are retried a few times, then fail the update.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
+  // getUpdates is retried here instead, for as long as it takes, with a back-off capped at POLL_RETRY_MAX_SECONDS
+  // (or retry_after): auto-retry doubles its delay without limit within one call (3, 6, 12 … s up to an hour),
+  // so after a few minutes of outage the bot would sleep for minutes after Telegram was back before polling
+  // again. Errors that retrying cannot fix (401 bad token, 409 another instance) still reach the runner.
+  const retryPolling: Transformer = async (prev, method, payload, signal) => {
+    if (method !== "getUpdates") return retry(prev, method, payload, signal);
+    for (let delay = 1; ; delay = Math.min(POLL_RETRY_MAX_SECONDS, delay * 2)) {
+      let wait: number;
+      try {
+        const result = await prev(method, payload, signal);
+        if (result.ok || (result.parameters?.retry_after === undefined && result.error_code < 500)) return result;
+        wait = result.parameters?.retry_after ?? delay;
+        deps.logger.warn({ code: result.error_code, retryInSeconds: wait }, "polling failed; retrying");
+      } catch (error) {
+        if (signal?.aborted || !(error instanceof HttpError)) throw error;
+        wait = delay;
+        deps.logger.warn({ err: describeError(error), retryInSeconds: wait }, "polling failed; retrying");
+      }
+      await abortableSleep(wait * 1000, signal as AbortSignal | undefined);
+    }
+  };
+  bot.api.config.use(retryPolling);
 
   const inFlight = new InFlight();
   bot.use(async (ctx, next) => {
@@ -109,6 +172,17 @@ export function createBot(deps: BotDeps): TanyaBot {
   // ordered: each keystroke is independent.
   bot.use(sequentialize<BotContext>((ctx) => (ctx.inlineQuery ? undefined : String(ctx.chat?.id ?? ctx.from?.id ?? "none"))));
 
+  // Messages from other bots are ignored on purpose: two bots answering each other would loop. (Telegram does not
+  // deliver them in groups anyway.) Anonymous group admins and channels write as special bots with a
+  // sender_chat; those are people and are served.
+  bot.use(async (ctx, next) => {
+    if (ctx.from?.is_bot && ctx.from.id !== ctx.me.id && !ctx.msg?.sender_chat) {
+      ctx.log.info({ user: ctx.from.id }, "update from another bot ignored");
+      return;
+    }
+    await next();
+  });
+
   bot.use(async (ctx, next) => {
     if (isAllowedHere(deps, ctx)) return next();
     ctx.log.info({ chat: ctx.chat?.id, user: ctx.from?.id }, "update from a chat outside ALLOWED_CHAT_IDS ignored");
@@ -126,9 +200,23 @@ export function createBot(deps: BotDeps): TanyaBot {
       : sendMessages(ctx, [plain(w.rateLimited)], ctx.chat?.type === "private" || !ctx.msg ? {} : { replyTo: ctx.msg.message_id });
     reply.catch((error: unknown) => ctx.log.warn({ err: describeError(error) }, "could not send the rate-limit notice"));
   };
+  const chatRateLimited = (ctx: BotContext): void => {
+    ctx.log.info({ chat: ctx.chat?.id }, "chat rate limited");
+    const w = botWords(languageOfUser(ctx.from?.language_code));
+    sendMessages(ctx, [plain(w.chatRateLimited)], ctx.msg ? { replyTo: ctx.msg.message_id } : {}).catch((error: unknown) => ctx.log.warn({ err: describeError(error) }, "could not send the rate-limit notice"));
+  };
   const keyOf = (ctx: BotContext) => (ctx.from ? String(ctx.from.id) : undefined);
-  // Applied only where a question reaches the engine, so group chatter never counts against anyone.
-  const questionLimiter = limit<BotContext, never>({ timeFrame: options.rateLimit.windowMs, limit: options.rateLimit.limit, keyGenerator: keyOf, onLimitExceeded: rateLimited }) as MiddlewareFn<BotContext>;
+  // Group chats only: in a private chat the chat is the user, already limited above.
+  const chatKeyOf = (ctx: BotContext) => (ctx.chat && ctx.chat.type !== "private" ? String(ctx.chat.id) : undefined);
+  // Applied only where a question reaches the engine, so group chatter never counts against anyone. The plugin
+  // calls onLimitExceeded once per key and window, so a flood gets one notice, not one reply per message.
+  const userLimiter = limit<BotContext, never>({ timeFrame: options.rateLimit.windowMs, limit: options.rateLimit.limit, keyGenerator: keyOf, onLimitExceeded: rateLimited }) as MiddlewareFn<BotContext>;
+  const chatLimiter = limit<BotContext, never>({ timeFrame: options.chatRateLimit.windowMs, limit: options.chatRateLimit.limit, keyGenerator: chatKeyOf, onLimitExceeded: chatRateLimited, keyPrefix: "CHAT_RATE_LIMITER" }) as MiddlewareFn<BotContext>;
+  // Per user first, so a user over their own budget does not use up the group's.
+  const questionLimiter: MiddlewareFn<BotContext> = (ctx, next) =>
+    userLimiter(ctx, async () => {
+      await chatLimiter(ctx, next);
+    });
   const inlineLimiter = limit<BotContext, never>({ timeFrame: options.inlineRateLimit.windowMs, limit: options.inlineRateLimit.limit, keyGenerator: keyOf, onLimitExceeded: rateLimited }) as MiddlewareFn<BotContext>;
 
   const answering = new Answering(deps, options);

@@ -55,7 +55,7 @@ async function startPolling(app: TanyaBot, logger: Logger, graceMs: number): Pro
   // A webhook left behind by a webhook-mode deployment would make getUpdates fail with 409.
   await bot.api.deleteWebhook({ drop_pending_updates: false });
   const handle: RunnerHandle = run(bot, {
-    runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 30 }, silent: true, retryInterval: "exponential", maxRetryTime: 60 * 60 * 1000 },
+    runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: app.options.pollTimeoutSeconds }, silent: true, retryInterval: "exponential", maxRetryTime: 60 * 60 * 1000 },
   });
   logger.info({ allowedUpdates: ALLOWED_UPDATES }, "long polling started");
   const stopped = (handle.task() ?? Promise.resolve()).then(

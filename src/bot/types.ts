@@ -14,8 +14,20 @@ export type BotEngine = Pick<Engine, "ask" | "articles" | "passageContext" | "re
 export interface BotOptions {
   /** Questions (private messages, group asks) per user per window before a friendly "slow down". */
   rateLimit: { limit: number; windowMs: number };
+  /**
+   * Questions per group chat per window, whoever asks (private chats are covered by `rateLimit`): one busy group
+   * cannot monopolise the engine, and Telegram itself lets a bot send only about 20 messages a minute to a group.
+   */
+  chatRateLimit: { limit: number; windowMs: number };
   /** Inline queries arrive on every keystroke, so they get their own, larger budget. */
   inlineRateLimit: { limit: number; windowMs: number };
+  /**
+   * Longest wait for one Bot API request before it is abandoned and retried (getUpdates: the long-poll time plus
+   * this). grammY's own default is 500 s, during which a stalled connection would hold the chat's queue.
+   */
+  requestTimeoutSeconds: number;
+  /** Long-poll duration of getUpdates, seconds. */
+  pollTimeoutSeconds: number;
   /** Per-answer state kept for the buttons: how many answers and for how long. */
   answerCache: { size: number; ttlMs: number };
   /** Telegram stops showing "typing…" after ~5 s; the action is repeated this often while an answer is being built. */
@@ -30,7 +42,10 @@ export interface BotOptions {
 
 export const DEFAULT_BOT_OPTIONS: BotOptions = {
   rateLimit: { limit: 20, windowMs: 60_000 },
+  chatRateLimit: { limit: 20, windowMs: 60_000 },
   inlineRateLimit: { limit: 60, windowMs: 60_000 },
+  requestTimeoutSeconds: 30,
+  pollTimeoutSeconds: 30,
   answerCache: { size: 2000, ttlMs: 24 * 60 * 60 * 1000 },
   typingIntervalMs: 4_500,
   progressEditIntervalMs: 1_500,

@@ -12,13 +12,30 @@ import { loadSettings, type Settings } from "../config/settings.js";
 import { Engine } from "../engine/engine.js";
 import { formatReport } from "../index/format-report.js";
 
-/** Bot tuning read from the environment (not part of Settings yet): RATE_LIMIT_PER_MINUTE questions per user. */
+function positiveEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number; got "${raw}"`);
+  return value;
+}
+
+/**
+ * Bot tuning read from the environment (not part of Settings yet): RATE_LIMIT_PER_MINUTE questions per user,
+ * RATE_LIMIT_PER_CHAT_PER_MINUTE questions per group, TELEGRAM_REQUEST_TIMEOUT_SECONDS and
+ * TELEGRAM_POLL_TIMEOUT_SECONDS for the Bot API client. Unset values keep the defaults in bot/types.ts.
+ */
 function botOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<BotOptions> {
-  const raw = env.RATE_LIMIT_PER_MINUTE?.trim();
-  if (!raw) return {};
-  const perMinute = Number(raw);
-  if (!Number.isSafeInteger(perMinute) || perMinute <= 0) throw new Error(`RATE_LIMIT_PER_MINUTE must be a positive whole number; got "${raw}"`);
-  return { rateLimit: { limit: perMinute, windowMs: 60_000 } };
+  const options: Partial<BotOptions> = {};
+  const perUser = positiveEnv(env, "RATE_LIMIT_PER_MINUTE");
+  if (perUser !== undefined) options.rateLimit = { limit: perUser, windowMs: 60_000 };
+  const perChat = positiveEnv(env, "RATE_LIMIT_PER_CHAT_PER_MINUTE");
+  if (perChat !== undefined) options.chatRateLimit = { limit: perChat, windowMs: 60_000 };
+  const requestTimeout = positiveEnv(env, "TELEGRAM_REQUEST_TIMEOUT_SECONDS");
+  if (requestTimeout !== undefined) options.requestTimeoutSeconds = requestTimeout;
+  const pollTimeout = positiveEnv(env, "TELEGRAM_POLL_TIMEOUT_SECONDS");
+  if (pollTimeout !== undefined) options.pollTimeoutSeconds = pollTimeout;
+  return options;
 }
 
 async function terminalMode(settings: Settings): Promise<void> {

@@ -160,13 +160,24 @@ export function cleanArticleText(raw: string, options: CleanOptions = {}): Clean
   return { text: unique.join("\n\n"), dropped, header };
 }
 
-/** Drops exact repeats and paragraphs wholly contained in a longer one (a subtitle repeating the lead). */
+/**
+ * Containment is checked against this many paragraphs on either side. A subtitle repeating the lead sits next to
+ * it; comparing every pair made cleaning quadratic (a 10 MB text took minutes, blocking the bot's event loop).
+ */
+const CONTAINMENT_WINDOW = 50;
+
+/** Drops exact repeats and paragraphs wholly contained in a longer one nearby (a subtitle repeating the lead). */
 function removeRepeatedParagraphs(paragraphs: string[], dropped: string[]): string[] {
   const keys = paragraphs.map(comparable);
+  const firstIndex = new Map<string, number>();
+  keys.forEach((key, index) => {
+    if (!firstIndex.has(key)) firstIndex.set(key, index);
+  });
   return paragraphs.filter((paragraph, index) => {
     const key = keys[index]!;
-    const repeatsEarlier = keys.indexOf(key) < index;
-    const containedInLonger = key.length >= 40 && keys.some((other, j) => j !== index && other.length > key.length && other.includes(key));
+    const repeatsEarlier = firstIndex.get(key)! < index;
+    const nearby = keys.slice(Math.max(0, index - CONTAINMENT_WINDOW), index + CONTAINMENT_WINDOW + 1);
+    const containedInLonger = key.length >= 40 && nearby.some((other) => other.length > key.length && other.includes(key));
     if (repeatsEarlier || containedInLonger) {
       dropped.push(paragraph);
       return false;

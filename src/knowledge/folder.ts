@@ -79,10 +79,21 @@ export async function saveArticleFile(dir: string, requestedName: string, bytes:
   // Other files that map to the same article id (e.g. an older .md of a new .txt) are replaced by this one.
   const replaced = (await fs.readdir(dir)).filter((name) => isArticleFile(name) && articleIdFromFileName(name) === article.id);
   const temp = path.join(dir, `.${fileName}.${process.pid}.upload`);
-  await fs.writeFile(temp, bytes);
-  // The file being overwritten is copied (not moved) so the article never disappears from the folder.
-  for (const old of replaced) await moveToTrash(dir, old, old === fileName);
+  // On disk before the rename, so a crash cannot leave an empty file under the article's name.
+  const handle = await fs.open(temp, "w");
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  // Order matters if the process dies half-way: the new file lands first and only then are older files of the
+  // same article (another extension) moved to .trash, so the folder always holds the article. (The reverse order
+  // left a window in which neither file was there and the next refresh dropped the article from the index.) The
+  // file being overwritten is copied (not moved) to .trash for the same reason.
+  if (replaced.includes(fileName)) await moveToTrash(dir, fileName, true);
   await fs.rename(temp, path.join(dir, fileName));
+  for (const old of replaced) if (old !== fileName) await moveToTrash(dir, old);
   return { article, replaced };
 }
 

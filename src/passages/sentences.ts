@@ -31,6 +31,28 @@ function endsWithAbbreviation(before: string): boolean {
   return ABBREVIATIONS.has(bare.toLowerCase());
 }
 
+/**
+ * V8's Intl.Segmenter gets quadratic on long strings (Node 20: 100 KB in 40 ms, 400 KB in 8 s, a 2 MB article
+ * for minutes, all of it blocking the event loop), so long texts are segmented in pieces of about this many
+ * characters, each cut right after a line feed. That changes nothing: a sentence always ends after a line feed
+ * (UAX #29 rule SB4) and no rule looks across one.
+ */
+const SEGMENT_PIECE = 16_384;
+
+function* sentenceSegments(text: string): Generator<{ index: number; segment: string }> {
+  let start = 0;
+  while (start < text.length) {
+    let end = text.length;
+    if (end - start > SEGMENT_PIECE) {
+      const before = text.lastIndexOf("\n", start + SEGMENT_PIECE);
+      const after = text.indexOf("\n", start + SEGMENT_PIECE);
+      end = before >= start ? before + 1 : after >= 0 ? after + 1 : text.length;
+    }
+    for (const { index, segment } of segmenter.segment(text.slice(start, end))) yield { index: start + index, segment };
+    start = end;
+  }
+}
+
 /** "Bandung Barat.Beberapa aplikasi": a sentence end where a copy-paste lost the space. */
 const GLUED_SENTENCE = /(?<=\p{Ll}{2}[.!?])(?=\p{Lu}\p{Ll})/gu;
 
@@ -41,7 +63,7 @@ const GLUED_SENTENCE = /(?<=\p{Ll}{2}[.!?])(?=\p{Lu}\p{Ll})/gu;
  */
 export function splitSentences(text: string): Span[] {
   const raw: Span[] = [];
-  for (const { index, segment } of segmenter.segment(text)) {
+  for (const { index, segment } of sentenceSegments(text)) {
     let cursor = index;
     for (const part of segment.split(GLUED_SENTENCE)) {
       raw.push({ start: cursor, end: cursor + part.length });

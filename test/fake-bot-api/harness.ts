@@ -623,6 +623,14 @@ export class FakeBotApi {
     return this.state.botMessages.filter((m) => id === undefined || m.chatId === id);
   }
 
+  /**
+   * Bot messages from position `index` of the send order on (all chats): lets a test that follows thousands of
+   * replies (the load test) read only what is new instead of copying the whole list on every poll.
+   */
+  botMessagesSince(index: number): readonly BotMessage[] {
+    return this.state.botMessages.slice(index);
+  }
+
   /** Every message in a chat, user and bot, in order (current versions, deleted ones excluded). */
   chatHistory(chat: number | ChatHandle): readonly Message[] {
     const record = this.chatRecord(typeof chat === "number" ? chat : chat.id);

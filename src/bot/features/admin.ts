@@ -1,5 +1,6 @@
 import { FormattedString } from "@grammyjs/parse-mode";
 import { Composer, InlineKeyboard } from "grammy";
+import { IndexNotUpdatedError } from "../../engine/engine.js";
 import { formatDate } from "../../knowledge/dates.js";
 import { safeArticleFileName } from "../../knowledge/folder.js";
 import { ArticleError } from "../../knowledge/parse.js";
@@ -14,6 +15,25 @@ import { describeError, progressEditor, sendMessages } from "../send.js";
 import type { BotContext, BotDeps, BotOptions } from "../types.js";
 
 const ADMIN_COMMANDS = ["reload", "remove", "stats"] as const;
+
+/** Why a refresh failed, in words an operator can act on (full disk, permissions, a concurrent refresh). */
+export function refreshFailureReason(error: unknown): string {
+  const cause = error instanceof IndexNotUpdatedError ? error.cause : error;
+  const detail = describeError(cause).message;
+  switch ((cause as NodeJS.ErrnoException | undefined)?.code) {
+    case "ENOSPC":
+    case "EDQUOT":
+      return ADMIN_WORDS.refreshDiskFull(detail);
+    case "EACCES":
+    case "EPERM":
+    case "EROFS":
+      return ADMIN_WORDS.refreshNotWritable(detail);
+    case "ELOCKED":
+      return ADMIN_WORDS.refreshLocked;
+    default:
+      return detail;
+  }
+}
 
 /** Text longer than one message: the first part replaces the progress message, the rest follows. */
 async function finishProgress(ctx: BotContext, editor: ReturnType<typeof progressEditor>, text: FormattedString): Promise<void> {
@@ -65,7 +85,7 @@ export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotCo
       await finishProgress(ctx, editor, joinFormatted([FormattedString.bold(ADMIN_WORDS.reloadDone), plain(formatReport(report))]));
     } catch (error) {
       ctx.log.error({ err: describeError(error) }, "reload failed");
-      await finishProgress(ctx, editor, plain(ADMIN_WORDS.reloadFailed((error as Error).message)));
+      await finishProgress(ctx, editor, plain(ADMIN_WORDS.reloadFailed(refreshFailureReason(error))));
     }
   });
 
@@ -76,7 +96,8 @@ export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotCo
       removed = await deps.engine.removeArticle(what);
     } catch (error) {
       ctx.log.error({ err: describeError(error) }, "remove failed");
-      await finishProgress(ctx, editor, plain(ADMIN_WORDS.reloadFailed((error as Error).message)));
+      const text = error instanceof IndexNotUpdatedError ? ADMIN_WORDS.removeNotIndexed(error.files.join(", "), refreshFailureReason(error)) : ADMIN_WORDS.reloadFailed(refreshFailureReason(error));
+      await finishProgress(ctx, editor, plain(text));
       return;
     }
     if (!removed) {
@@ -184,6 +205,11 @@ export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotCo
       lines.push(plain(formatReport(report)));
       await finishProgress(ctx, editor, joinFormatted(lines));
     } catch (error) {
+      if (error instanceof IndexNotUpdatedError) {
+        ctx.log.error({ err: describeError(error.cause), file: name }, "upload saved but the index refresh failed");
+        await finishProgress(ctx, editor, plain(ADMIN_WORDS.uploadNotIndexed(error.files.join(", "), refreshFailureReason(error))));
+        return;
+      }
       if (!(error instanceof ArticleError)) {
         ctx.log.error({ err: describeError(error), file: name }, "upload failed");
         await finishProgress(ctx, editor, plain(ADMIN_WORDS.uploadRejected(describeError(error).message)));

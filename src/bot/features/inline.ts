@@ -2,7 +2,7 @@ import { FormattedString } from "@grammyjs/parse-mode";
 import { Composer, type MiddlewareFn } from "grammy";
 import type { InlineQueryResultArticle } from "grammy/types";
 import type { Answer } from "../../answer/answer.js";
-import { cutQuestion } from "../answering.js";
+import { cutQuestion, isBlankQuestion } from "../answering.js";
 import { citationLine, joinFormatted, MESSAGE_LIMIT, packMessages, plain, renderAnswer } from "../format.js";
 import { botWords, languageOfUser } from "../i18n.js";
 import type { BotContext, BotDeps, BotOptions } from "../types.js";
@@ -66,7 +66,7 @@ export function inlineFeature(deps: BotDeps, options: BotOptions, limiter: Middl
     const lang = languageOfUser(ctx.from.language_code);
     const query = ctx.inlineQuery.query.trim();
     const cache = { cache_time: options.inlineCacheSeconds, is_personal: false };
-    if (query === "") {
+    if (isBlankQuestion(query)) {
       await ctx.answerInlineQuery([], { ...cache, button: { text: botWords(lang).inlineHint, start_parameter: "inline" } });
       return;
     }
