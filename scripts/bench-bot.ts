@@ -11,19 +11,9 @@ import { execSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { startBotProcess, type BotProcess } from "../test/e2e/bot-process.js";
 import { startFakeBotApi, type ChatHandle } from "../test/fake-bot-api/index.js";
+import { SEED_TRAFFIC_QUESTIONS } from "../test/helpers/seed-traffic.js";
 
-const QUESTIONS = [
-  "Ke mana pejabat Bandung Barat studi banding?",
-  "which region did Bandung Barat study?",
-  "Negara mana yang ingin mengadopsi e-government Pemkot Jogja?",
-  "Siapa Walikota Surabaya yang menyambut kerja sama dengan Kemlu?",
-  "Which ministry trained civil servants in Korea?",
-  "Apa yang diminta Mendagri kepada pemda soal e-gov?",
-  "What is SPBE?",
-  "Apa manfaat e-government bagi pelayanan publik?",
-  "Aplikasi apa saja yang diterapkan Banyuwangi?",
-  "Siapa pemenang Piala Dunia 2018?",
-];
+const QUESTIONS = SEED_TRAFFIC_QUESTIONS;
 
 function argument(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);

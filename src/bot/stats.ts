@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../config/logger.js";
-import { replaceFileAtomically } from "../index/durable-fs.js";
+import { replaceFileAtomically } from "../util/durable-fs.js";
 
 export const STATS_FILE = "bot-stats.json";
 const STATS_VERSION = 1;

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
-import { fsyncPath, replaceFileAtomically, sha256File, writeFileDurable } from "./durable-fs.js";
+import { fsyncPath, replaceFileAtomically, sha256File, writeFileDurable } from "../util/durable-fs.js";
 import { LexicalIndex } from "./lexical-index.js";
 import { DOCUMENTS_FILE, INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, VECTORS_FILE, type Manifest } from "./manifest.js";
 import { IndexSnapshot, type StoredDocuments } from "./snapshot.js";

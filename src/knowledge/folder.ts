@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { writeFileDurable } from "../util/durable-fs.js";
 import { SUPPORTED_EXTENSIONS, type Article, type ArticleProblem } from "./article.js";
 import { ArticleError, articleIdFromFileName, parseArticle } from "./parse.js";
 
@@ -80,13 +81,7 @@ export async function saveArticleFile(dir: string, requestedName: string, bytes:
   const replaced = (await fs.readdir(dir)).filter((name) => isArticleFile(name) && articleIdFromFileName(name) === article.id);
   const temp = path.join(dir, `.${fileName}.${process.pid}.upload`);
   // On disk before the rename, so a crash cannot leave an empty file under the article's name.
-  const handle = await fs.open(temp, "w");
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeFileDurable(temp, bytes);
   // Order matters if the process dies half-way: the new file lands first and only then are older files of the
   // same article (another extension) moved to .trash, so the folder always holds the article. (The reverse order
   // left a window in which neither file was there and the next refresh dropped the article from the index.) The

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tail } from "../e2e/bot-process.js";
 import type { BotMessage, ChatHandle } from "../fake-bot-api/index.js";
+import { SEED_TRAFFIC_QUESTIONS } from "../helpers/seed-traffic.js";
 import { botPid, percentile, rssMb, startWorld, USERNAME, type World } from "../reliability/helpers.js";
 
 /*
@@ -38,16 +39,7 @@ const RSS_TREND_BOUND_MB = int("LOAD_RSS_TREND_MB", 50);
 const ANSWER_TIMEOUT_MS = int("LOAD_ANSWER_TIMEOUT_MS", 120_000);
 
 const POOL = [
-  "Ke mana pejabat Bandung Barat studi banding?",
-  "which region did Bandung Barat study?",
-  "Negara mana yang ingin mengadopsi e-government Pemkot Jogja?",
-  "Siapa Walikota Surabaya yang menyambut kerja sama dengan Kemlu?",
-  "Which ministry trained civil servants in Korea?",
-  "Apa yang diminta Mendagri kepada pemda soal e-gov?",
-  "What is SPBE?",
-  "Apa manfaat e-government bagi pelayanan publik?",
-  "Aplikasi apa saja yang diterapkan Banyuwangi?",
-  "Siapa pemenang Piala Dunia 2018?",
+  ...SEED_TRAFFIC_QUESTIONS,
   "Berapa lama pelatihan e-government di Korea?",
   "How did Vietnam learn about Jogja's e-government?",
 ];
