@@ -1,6 +1,5 @@
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Settings } from "../config/settings.js";
+import { PROJECT_ROOT, type Settings } from "../config/settings.js";
 import type { Logger } from "../config/logger.js";
 import type { Answer } from "../answer/answer.js";
 import { composeAnswer, DEFAULT_COMPOSE, isFound, type ComposeOptions } from "../answer/compose.js";
@@ -20,7 +19,7 @@ import { PseudoEnglish } from "../retrieval/pseudo-english.js";
 import { refreshFaultHookFromEnv } from "./test-faults.js";
 
 export const GLOSSARY_FILE = "glossary.tsv";
-const GENERAL_LEXICON = fileURLToPath(new URL("../retrieval/lexicon/en-id.tsv", import.meta.url));
+const GENERAL_LEXICON = path.join(PROJECT_ROOT, "src", "retrieval", "lexicon", "en-id.tsv");
 
 export interface EngineOptions {
   settings: Settings;
@@ -93,21 +92,33 @@ export class Engine {
 
   /** Loads the index, or rebuilds it from the knowledge folder when it is missing, corrupt or from another model. */
   static async open(options: EngineOptions): Promise<Engine> {
-    const embedder = options.embedder ?? (await TransformersEmbedder.create(options.settings));
-    const engine = new Engine(options.settings, embedder, options.logger, options.compose, options.scan ?? ((known) => scanKnowledge(options.settings.knowledgeDir, known)));
+    const { settings, logger } = options;
+    const chunking = options.chunking ?? DEFAULT_CHUNKING;
+    // The model (ONNX session creation, mostly native) and the index (reading and parsing) load side by side.
+    const embedderReady = options.embedder ? Promise.resolve(options.embedder) : TransformersEmbedder.create(settings);
+    const expected = embedderReady.then((embedder) => ({ modelId: embedder.modelId, dimensions: embedder.dimensions, chunking: chunkingKey(chunking, settings.embedding.pseudoEnglish) }));
+    // Handled below through embedderReady; without this a failed model load would also surface as unhandled here.
+    expected.catch(() => {});
+    const loaded = await loadSnapshot(settings.dataDir, expected).then(
+      (snapshot) => ({ snapshot }),
+      (error: unknown) => ({ error }),
+    );
+    // A model that cannot load is the error to report, whatever happened to the index.
+    const embedder = await embedderReady;
+    const engine = new Engine(settings, embedder, logger, options.compose, options.scan ?? ((known) => scanKnowledge(settings.knowledgeDir, known)));
     engine.fusion = { ...DEFAULT_FUSION, ...options.fusion };
-    engine.chunking = options.chunking ?? DEFAULT_CHUNKING;
+    engine.chunking = chunking;
     engine.loadGlossary();
-    const expected = { modelId: embedder.modelId, dimensions: embedder.dimensions, chunking: chunkingKey(engine.chunking, options.settings.embedding.pseudoEnglish) };
-    try {
-      engine.snapshot = await loadSnapshot(options.settings.dataDir, expected);
-      options.logger.info({ generation: engine.snapshot.generation, articles: engine.snapshot.articles.size, passages: engine.snapshot.passagesByLabel.size }, "index loaded");
-    } catch (error) {
-      if (!(error instanceof IndexUnavailableError)) throw error;
-      const level = error.problem === "missing" ? "info" : "warn";
-      options.logger[level]({ problem: error.problem, reason: error.message }, `index ${error.problem === "missing" ? "not built yet" : "unusable"}; rebuilding from ${options.settings.knowledgeDir}`);
-      engine.startupReport = await engine.refresh({}, `${error.problem}: ${error.message}`);
+    if ("snapshot" in loaded) {
+      engine.snapshot = loaded.snapshot;
+      logger.info({ generation: engine.snapshot.generation, articles: engine.snapshot.articles.size, passages: engine.snapshot.passagesByLabel.size }, "index loaded");
+      return engine;
     }
+    const { error } = loaded;
+    if (!(error instanceof IndexUnavailableError)) throw error;
+    const level = error.problem === "missing" ? "info" : "warn";
+    logger[level]({ problem: error.problem, reason: error.message }, `index ${error.problem === "missing" ? "not built yet" : "unusable"}; rebuilding from ${settings.knowledgeDir}`);
+    engine.startupReport = await engine.refresh({}, `${error.problem}: ${error.message}`);
     return engine;
   }
 

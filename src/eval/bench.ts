@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -171,7 +171,16 @@ interface ColdStartRun {
   childAnswerMs: number;
 }
 
-/** Spawns `npx tsx src/eval/cold-start.ts` and times process start → "ready" line. */
+/** Compiles src/ to dist/ (`npm run build`, as `npm start` does first), so cold starts time the compiled bot. */
+function buildDist(): void {
+  try {
+    execFileSync("npm", ["run", "--silent", "build"], { cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  } catch (error) {
+    throw new Error(`npm run build failed: ${String((error as { stderr?: Buffer }).stderr ?? error).trim().slice(-500)}`);
+  }
+}
+
+/** Spawns `node dist/eval/cold-start.js` (the way `npm start` runs the bot) and times process start → "ready" line. */
 function coldStart(dataDir: string, knowledgeDir: string): Promise<ColdStartRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -181,7 +190,7 @@ function coldStart(dataDir: string, knowledgeDir: string): Promise<ColdStartRun>
     let childAnswerMs = Number.NaN;
     let stdout = "";
     let stderr = "";
-    const child = spawn("npx", ["tsx", path.join("src", "eval", "cold-start.ts"), dataDir, knowledgeDir], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--enable-source-maps", path.join("dist", "eval", "cold-start.js"), dataDir, knowledgeDir], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk;
       const ready = /^ready ([\d.]+)$/m.exec(stdout);
@@ -262,6 +271,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
       const coldRuns: ColdStartRun[] = [];
       const runs = options.coldRuns ?? 3;
+      buildDist();
       options.progress.start("cold starts", runs);
       for (let i = 0; i < runs; i++) {
         coldRuns.push(await coldStart(workspace.dataDir, workspace.knowledgeDir));

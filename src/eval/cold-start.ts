@@ -1,7 +1,7 @@
 /**
  * Child process of `npm run bench`: opens the engine on an existing index and prints `ready <ms>` as soon
  * as it can answer (ms since this process started), then answers one question and prints
- * `answered <ms>` (before both, `imported <ms>` once the engine's modules are loaded). Usage: npx tsx src/eval/cold-start.ts <dataDir> <knowledgeDir>
+ * `answered <ms>` (before both, `imported <ms>` once the engine's modules are loaded). Usage (after `npm run build`): node dist/eval/cold-start.js <dataDir> <knowledgeDir>
  * It never builds an index: a missing or unusable one is an error.
  */
 const [dataDir, knowledgeDir] = process.argv.slice(2);

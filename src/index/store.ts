@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import { fsyncPath, replaceFileAtomically, sha256File, writeFileDurable } from "../util/durable-fs.js";
 import { LexicalIndex } from "./lexical-index.js";
-import { DOCUMENTS_FILE, INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, VECTORS_FILE, type Manifest } from "./manifest.js";
+import { DOCUMENTS_FILE, INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, VECTORS_FILE, type Manifest, type ManifestFile } from "./manifest.js";
 import { IndexSnapshot, type StoredDocuments } from "./snapshot.js";
 import { VectorIndex } from "./vector-index.js";
 
@@ -41,7 +41,11 @@ async function readCurrent(dataDir: string): Promise<string | undefined> {
   }
 }
 
-export async function loadSnapshot(dataDir: string, expected: ExpectedIndex): Promise<IndexSnapshot> {
+/**
+ * Loads the current generation. `expected` may still be pending (the model loading beside it): the files are
+ * read, verified and parsed first, then checked against it, so start-up overlaps both.
+ */
+export async function loadSnapshot(dataDir: string, expected: ExpectedIndex | Promise<ExpectedIndex>): Promise<IndexSnapshot> {
   const current = await readCurrent(dataDir);
   if (!current) throw new IndexUnavailableError("missing", `no index in ${dataDir} yet`);
   if (!/^gen-[\w-]+$/.test(current)) throw new IndexUnavailableError("corrupt", `${path.join(dataDir, CURRENT_FILE)} names "${current.slice(0, 60)}", which is not an index generation`);
@@ -53,25 +57,53 @@ export async function loadSnapshot(dataDir: string, expected: ExpectedIndex): Pr
     throw new IndexUnavailableError("corrupt", `cannot read ${path.join(dir, MANIFEST_FILE)}: ${(error as Error).message}`);
   }
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) throw new IndexUnavailableError("incompatible", `index format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}`);
-  if (manifest.model?.id !== expected.modelId || manifest.model.dimensions !== expected.dimensions) {
-    throw new IndexUnavailableError("incompatible", `index was built with model ${manifest.model?.id} (${manifest.model?.dimensions} dimensions); configured model is ${expected.modelId} (${expected.dimensions} dimensions)`);
+  const files = manifest.files ?? {};
+  for (const name of [DOCUMENTS_FILE, VECTORS_FILE, LEXICAL_FILE]) {
+    if (!files[name]) throw new IndexUnavailableError("corrupt", `${path.join(dir, MANIFEST_FILE)} lists no ${name}`);
   }
-  if (manifest.chunking !== expected.chunking) throw new IndexUnavailableError("incompatible", "index was built with other passage settings");
-  for (const [name, expectedFile] of Object.entries(manifest.files ?? {})) {
-    const file = path.join(dir, name);
-    const stat = await fs.stat(file).catch(() => undefined);
-    if (!stat) throw new IndexUnavailableError("corrupt", `${file} is missing`);
-    if (stat.size !== expectedFile.bytes) throw new IndexUnavailableError("corrupt", `${file} has ${stat.size} bytes, the manifest says ${expectedFile.bytes} (truncated or modified)`);
-    if ((await sha256File(file)) !== expectedFile.sha256) throw new IndexUnavailableError("corrupt", `${file} does not match its checksum (corrupted)`);
-  }
+  // The JSON files are read once: the checksum is taken from the same bytes that are parsed.
+  const documentsBytes = await readVerified(dir, DOCUMENTS_FILE, files[DOCUMENTS_FILE]!);
+  const lexicalBytes = await readVerified(dir, LEXICAL_FILE, files[LEXICAL_FILE]!);
+  await verifyFile(path.join(dir, VECTORS_FILE), files[VECTORS_FILE]!);
+  let snapshot: IndexSnapshot;
   try {
-    const documents = JSON.parse(await fs.readFile(path.join(dir, DOCUMENTS_FILE), "utf8")) as StoredDocuments;
+    const documents = JSON.parse(documentsBytes.toString("utf8")) as StoredDocuments;
+    const lexical = LexicalIndex.deserialize(lexicalBytes.toString("utf8"));
     const vectors = await VectorIndex.read(path.join(dir, VECTORS_FILE), manifest.model.dimensions, manifest.liveVectors);
-    const lexical = LexicalIndex.deserialize(await fs.readFile(path.join(dir, LEXICAL_FILE), "utf8"));
-    return new IndexSnapshot(manifest, documents, vectors, lexical, current);
+    snapshot = new IndexSnapshot(manifest, documents, vectors, lexical, current);
   } catch (error) {
     throw new IndexUnavailableError("corrupt", `cannot load the index in ${dir}: ${(error as Error).message}`);
   }
+  const want = await expected;
+  if (manifest.model?.id !== want.modelId || manifest.model.dimensions !== want.dimensions) {
+    throw new IndexUnavailableError("incompatible", `index was built with model ${manifest.model?.id} (${manifest.model?.dimensions} dimensions); configured model is ${want.modelId} (${want.dimensions} dimensions)`);
+  }
+  if (manifest.chunking !== want.chunking) throw new IndexUnavailableError("incompatible", "index was built with other passage settings");
+  return snapshot;
+}
+
+function checkSize(file: string, actual: number, expected: ManifestFile): void {
+  if (actual !== expected.bytes) throw new IndexUnavailableError("corrupt", `${file} has ${actual} bytes, the manifest says ${expected.bytes} (truncated or modified)`);
+}
+
+function checkSum(file: string, actual: string, expected: ManifestFile): void {
+  if (actual !== expected.sha256) throw new IndexUnavailableError("corrupt", `${file} does not match its checksum (corrupted)`);
+}
+
+async function readVerified(dir: string, name: string, expected: ManifestFile): Promise<Buffer> {
+  const file = path.join(dir, name);
+  const bytes = await fs.readFile(file).catch(() => undefined);
+  if (!bytes) throw new IndexUnavailableError("corrupt", `${file} is missing`);
+  checkSize(file, bytes.length, expected);
+  checkSum(file, createHash("sha256").update(bytes).digest("hex"), expected);
+  return bytes;
+}
+
+async function verifyFile(file: string, expected: ManifestFile): Promise<void> {
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat) throw new IndexUnavailableError("corrupt", `${file} is missing`);
+  checkSize(file, stat.size, expected);
+  checkSum(file, await sha256File(file), expected);
 }
 
 export type WriteStage = "writing" | "swapping";
