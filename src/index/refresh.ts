@@ -102,7 +102,7 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
   // Fresh copies of the serving indexes, so questions keep using the untouched previous ones.
   const previousDir = previous ? path.join(options.dataDir, previous.generation) : undefined;
   let vectors = previous ? await VectorIndex.read(path.join(previousDir!, VECTORS_FILE), embedder.dimensions, previous.vectors.liveCount) : VectorIndex.empty(embedder.dimensions);
-  const lexical = previous ? LexicalIndex.deserialize(await fs.readFile(path.join(previousDir!, LEXICAL_FILE), "utf8")) : LexicalIndex.empty();
+  const lexical = previous ? LexicalIndex.deserialize(await fs.readFile(path.join(previousDir!, LEXICAL_FILE))) : LexicalIndex.empty();
   const passages = new Map<number, StoredPassage>(previous ? previous.passagesByLabel : []);
   const labelsOf = new Map<string, number[]>(previous ? Object.entries(previous.manifest.articles).map(([id, entry]) => [id, entry.labels]) : []);
 

@@ -68,7 +68,7 @@ export async function loadSnapshot(dataDir: string, expected: ExpectedIndex | Pr
   let snapshot: IndexSnapshot;
   try {
     const documents = JSON.parse(documentsBytes.toString("utf8")) as StoredDocuments;
-    const lexical = LexicalIndex.deserialize(lexicalBytes.toString("utf8"));
+    const lexical = LexicalIndex.deserialize(lexicalBytes);
     const vectors = await VectorIndex.read(path.join(dir, VECTORS_FILE), manifest.model.dimensions, manifest.liveVectors);
     snapshot = new IndexSnapshot(manifest, documents, vectors, lexical, current);
   } catch (error) {

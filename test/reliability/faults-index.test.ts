@@ -350,7 +350,7 @@ describe("a real full disk: DATA_DIR on a tiny tmpfs", () => {
     const reload = await w.ask(admin, "/reload");
     const failed = await adminEdit(w, admin, /Refresh (failed|finished)/, reload.messageId);
     console.info(`[tmpfs] ${usedKb} KB used of ${sizeKb} KB: ${failed.version.text.replace(/\n/g, " | ")}`);
-    // Which write hits the limit depends on the sizes: documents.json or lexical.json (Node: "ENOSPC: no space
+    // Which write hits the limit depends on the sizes: documents.json or lexical.bin (Node: "ENOSPC: no space
     // left on device, write") or vectors.hnsw (caught by the read-back: "vectors.hnsw was not written completely").
     expect(failed.version.text).toMatch(/^Refresh failed: the disk holding the index \(DATA_DIR\) is full \((ENOSPC: no space left on device|vectors\.hnsw was not written completely)/);
     expect(failed.version.text).toContain("The previous index keeps serving questions.");
