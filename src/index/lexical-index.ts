@@ -1,5 +1,5 @@
 import { decodePostings, encodePostings } from "./bm25/codec.js";
-import { emptyPostings, FIELDS, mergePostings, pendingDocument, type Field, type PendingDocument, type Postings } from "./bm25/postings.js";
+import { emptyPostings, FIELDS, mergePostings, pendingDocument, TermDictionary, type Field, type PendingDocument, type Postings } from "./bm25/postings.js";
 import { TopK } from "./bm25/top-k.js";
 import { indonesianTerms } from "./indonesian-tokenizer.js";
 
@@ -36,7 +36,8 @@ const DELTA = 0.5;
  */
 export class LexicalIndex {
   private postings: Postings;
-  private termNumbers: Map<string, number>;
+  /** The postings' terms, plus those of documents added since the last merge. */
+  private dictionary: TermDictionary;
   /** Per field: k1·(1 − b + b·length/average) for each document, precomputed for the scoring loop. */
   private norms!: Record<Field, Float32Array>;
   /** Changes not merged into `postings` yet (merged on the next search or serialize). */
@@ -51,7 +52,7 @@ export class LexicalIndex {
 
   private constructor(postings: Postings) {
     this.postings = postings;
-    this.termNumbers = new Map(postings.terms.map((term, t) => [term, t]));
+    this.dictionary = new TermDictionary(postings.terms);
     this.prepare();
   }
 
@@ -80,7 +81,7 @@ export class LexicalIndex {
       if (this.pendingIds.has(document.id)) this.pending = this.pending.filter((pending) => pending.id !== document.id);
       this.removed.add(document.id);
       this.pendingIds.add(document.id);
-      this.pending.push(pendingDocument(document.id, { title: indonesianTerms(document.title), text: indonesianTerms(document.text) }));
+      this.pending.push(pendingDocument(document.id, { title: indonesianTerms(document.title), text: indonesianTerms(document.text) }, this.dictionary));
     }
   }
 
@@ -96,7 +97,7 @@ export class LexicalIndex {
     this.merge();
     const multiplicity = new Map<number, number>();
     for (const term of indonesianTerms(query)) {
-      const t = this.termNumbers.get(term);
+      const t = this.dictionary.find(term);
       if (t !== undefined) multiplicity.set(t, (multiplicity.get(t) ?? 0) + 1);
     }
     if (multiplicity.size === 0 || limit <= 0) return [];
@@ -151,8 +152,8 @@ export class LexicalIndex {
 
   private merge(): void {
     if (this.pending.length === 0 && this.removed.size === 0) return;
-    this.postings = mergePostings(this.postings, this.removed, this.pending);
-    this.termNumbers = new Map(this.postings.terms.map((term, t) => [term, t]));
+    this.postings = mergePostings(this.postings, this.removed, this.pending, this.dictionary);
+    this.dictionary = new TermDictionary(this.postings.terms);
     this.pending = [];
     this.pendingIds = new Set();
     this.removed.clear();
