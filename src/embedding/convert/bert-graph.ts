@@ -9,7 +9,7 @@
  * patterns and fuses them into its fast kernels.
  */
 import type { Safetensors } from "./safetensors.js";
-import { DataType, float32Tensor, type Model } from "./onnx-writer.js";
+import { DataType, float16Tensor, float32Tensor, type Model } from "./onnx-writer.js";
 import { GraphBuilder } from "./graph-builder.js";
 import { float32Linear, type LinearWeight } from "./linear.js";
 import { quantizedLinear } from "./quantize.js";
@@ -53,7 +53,12 @@ export function buildBertGraph(weights: Safetensors, config: BertConfig, options
     ]);
 
   // Embeddings: word + token type + absolute position, then LayerNorm.
-  const words = g.op1("Gather", "embeddings/word/Gather", [param("embeddings.word_embeddings.weight"), "input_ids"]);
+  // The word table is 80% of the weights. The int8 graph keeps it in fp16, as the source ships it (the Cast back
+  // to fp32 is exact, so the output is unchanged): the file shrinks from 58 to 35 MB and loads that much faster.
+  const wordTable = "embeddings.word_embeddings.weight";
+  const words = options.quantize
+    ? g.op1("Cast", "embeddings/word/Cast", [g.op1("Gather", "embeddings/word/Gather", [g.initializer(float16Tensor(wordTable, weights.shape(wordTable), weights.float16(wordTable))), "input_ids"])], [{ name: "to", type: "int", value: DataType.FLOAT }])
+    : g.op1("Gather", "embeddings/word/Gather", [param(wordTable), "input_ids"]);
   const types = g.op1("Gather", "embeddings/token_type/Gather", [param("embeddings.token_type_embeddings.weight"), "token_type_ids"]);
   const seqLen = g.op1("Shape", "embeddings/position/Shape", ["input_ids"], [
     { name: "start", type: "int", value: 1 },

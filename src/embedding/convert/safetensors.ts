@@ -1,7 +1,7 @@
 /**
  * Reader for the safetensors format: an 8-byte little-endian header length, a JSON
  * header mapping tensor names to { dtype, shape, data_offsets }, then raw data.
- * Only what the BERT graph needs is decoded: F16/F32 tensors as Float32Array.
+ * Only what the BERT graph needs is decoded: F16/F32 tensors as Float32Array, or F16 ones as raw halves.
  * (The I64 embeddings.position_ids buffer is never read; the graph derives positions.)
  */
 
@@ -19,6 +19,8 @@ export interface Safetensors {
    * The returned array is shared, so callers must not modify it.
    */
   float32(name: string): Float32Array;
+  /** The raw IEEE half-precision values of an F16 tensor (no conversion at all). */
+  float16(name: string): Uint16Array;
 }
 
 export function parseSafetensors(bytes: Uint8Array): Safetensors {
@@ -68,6 +70,16 @@ export function parseSafetensors(bytes: Uint8Array): Safetensors {
         throw new Error(`safetensors: tensor ${name} has dtype ${entry.dtype}, expected F16 or F32`);
       }
       cache.set(name, out);
+      return out;
+    },
+    float16(name) {
+      const entry = get(name);
+      if (entry.dtype !== "F16") throw new Error(`safetensors: tensor ${name} has dtype ${entry.dtype}, expected F16`);
+      const count = entry.shape.reduce((a, b) => a * b, 1);
+      expectBytes(name, entry, count * 2);
+      const out = new Uint16Array(count);
+      const offset = dataStart + entry.data_offsets[0];
+      for (let i = 0; i < count; i++) out[i] = view.getUint16(offset + i * 2, true);
       return out;
     },
   };
