@@ -21,6 +21,13 @@ import { refreshFaultHookFromEnv } from "./test-faults.js";
 export const GLOSSARY_FILE = "glossary.tsv";
 const GENERAL_LEXICON = path.join(PROJECT_ROOT, "src", "retrieval", "lexicon", "en-id.tsv");
 
+/** The shipped general lexicon (~1 MB, every phrase stemmed), parsed once per process. */
+let generalLexicon: Glossary | undefined;
+function loadGeneralLexicon(): Glossary {
+  generalLexicon ??= Glossary.fromFiles([GENERAL_LEXICON]);
+  return generalLexicon;
+}
+
 export interface EngineOptions {
   settings: Settings;
   logger: Logger;
@@ -69,7 +76,7 @@ export class Engine {
   private snapshot!: IndexSnapshot;
   private glossary: Glossary = Glossary.empty();
   /** Fixed (shipped lexicon only) so stored passage vectors never go stale when admins edit the glossary. */
-  private readonly pseudoEnglish = PseudoEnglish.fromGlossary(Glossary.fromFiles([GENERAL_LEXICON]));
+  private readonly pseudoEnglish = PseudoEnglish.fromGlossary(loadGeneralLexicon());
   private readonly render = (text: string): string => (this.settings.embedding.pseudoEnglish ? this.pseudoEnglish.render(text) : text);
   private refreshChain: Promise<unknown> = Promise.resolve();
   private readonly composeOptions: ComposeOptions;
@@ -124,7 +131,7 @@ export class Engine {
 
   /** The admins' domain glossary first (its first equivalent is preferred), then the general lexicon. */
   private loadGlossary(): void {
-    this.glossary = Glossary.fromFiles([path.join(this.settings.knowledgeDir, GLOSSARY_FILE), GENERAL_LEXICON]);
+    this.glossary = Glossary.merge(Glossary.fromFiles([path.join(this.settings.knowledgeDir, GLOSSARY_FILE)]), loadGeneralLexicon());
   }
 
   /** Per-language confidence a question's best candidates must reach to count as answered. */

@@ -46,6 +46,18 @@ export class Glossary {
     return new Glossary(entries, longest);
   }
 
+  /** One glossary from several, earlier ones first (their equivalents are preferred); nothing is re-parsed. */
+  static merge(...glossaries: Glossary[]): Glossary {
+    const entries = new Map<string, { english: string; indonesian: string[] }>();
+    for (const glossary of glossaries) {
+      for (const [key, entry] of glossary.entries) {
+        const existing = entries.get(key);
+        entries.set(key, existing ? { english: existing.english, indonesian: [...new Set([...existing.indonesian, ...entry.indonesian])] } : entry);
+      }
+    }
+    return new Glossary(entries, Math.max(0, ...glossaries.map((glossary) => glossary.longestPhrase)));
+  }
+
   get size(): number {
     return this.entries.size;
   }
