@@ -22,6 +22,8 @@ export interface OpenedEngine {
   built: boolean;
   /** Wall time of opening plus refreshing, seconds (includes loading the model). */
   seconds: number;
+  /** Of which loading the embedding model. */
+  modelSeconds: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function openEngineOn(options: { dataDir: string; knowledgeDir?: st
   const settings = loadSettings(process.env, { knowledgeDir: options.knowledgeDir ?? SEED_KNOWLEDGE_DIR, dataDir: options.dataDir });
   const logger = createLogger(process.env.LOG_LEVEL ?? "warn");
   const embedder = new InstrumentedEmbedder(await TransformersEmbedder.create(settings), options.queryCacheSize ?? 0);
+  const modelSeconds = (performance.now() - started) / 1000;
   let barStarted = false;
   const onPassages = (done: number, total: number): void => {
     if (total === 0) return;
@@ -50,7 +53,7 @@ export async function openEngineOn(options: { dataDir: string; knowledgeDir?: st
   if (!report) report = await engine.refresh();
   if (barStarted) options.progress.stop();
   embedder.onPassages = undefined;
-  return { engine, embedder, report, built, seconds: (performance.now() - started) / 1000 };
+  return { engine, embedder, report, built, seconds: (performance.now() - started) / 1000, modelSeconds };
 }
 
 /** A temporary copy of the seed knowledge base (never the repository's own folder). */
