@@ -70,7 +70,7 @@ export class LexicalIndex {
   }
 
   /** Passages in the index. */
-  get size(): number {
+  get documentCount(): number {
     this.merge();
     return this.postings.ids.length;
   }
@@ -135,6 +135,14 @@ export class LexicalIndex {
       matched[doc] = 0;
     }
     return best.sorted().map(({ item, score }) => ({ id: ids[item]!, score }));
+  }
+
+  /** In how many passages a term occurs (in the field where it is most common), for IDF weights outside BM25. */
+  documentFrequency(term: string): number {
+    this.merge();
+    const t = this.dictionary.find(term);
+    if (t === undefined) return 0;
+    return Math.max(...FIELDS.map((field) => this.postings.fields[field].offsets[t + 1]! - this.postings.fields[field].offsets[t]!));
   }
 
   /** The stemmed, stopword-free terms of a text, exactly as the index sees them. */

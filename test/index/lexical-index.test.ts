@@ -67,10 +67,13 @@ describe("LexicalIndex (BM25 over typed-array postings)", () => {
     await index.add([{ id: "c#0", title: "Surabaya", text: "Kota Surabaya meluncurkan aplikasi pengaduan warga." }]);
     expect(await index.search("Kementerian Luar Negeri", 10)).toEqual([]);
     expect(ids(await index.search("pengaduan warga", 10))).toEqual(["c#0"]);
-    expect(index.size).toBe(3);
+    expect(index.documentCount).toBe(3);
+    expect(index.documentFrequency("surabaya")).toBe(1);
+    expect(index.documentFrequency("publik")).toBe(1);
+    expect(index.documentFrequency("korea")).toBe(0);
 
     const loaded = LexicalIndex.deserialize(index.serialize());
-    expect(loaded.size).toBe(3);
+    expect(loaded.documentCount).toBe(3);
     for (const query of ["pengaduan warga", "Banyuwangi pelayanan publik", "pertandingan stadion", "Korea"]) {
       expect(await loaded.search(query, 10)).toEqual(await index.search(query, 10));
     }
