@@ -1,5 +1,5 @@
 /** Bumped when the on-disk layout changes; an index of another version is rebuilt. */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 export interface ManifestArticle {
   file: string;
@@ -28,5 +28,6 @@ export interface Manifest {
 
 export const MANIFEST_FILE = "manifest.json";
 export const DOCUMENTS_FILE = "documents.json";
+export const TEXTS_FILE = "texts.bin";
 export const VECTORS_FILE = "vectors.hnsw";
 export const LEXICAL_FILE = "lexical.bin";

@@ -1,10 +1,12 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import { fsyncPath, replaceFileAtomically, sha256File, writeFileDurable } from "../util/durable-fs.js";
+import { sha256Bytes, sha256FileInWorker } from "../util/sha256.js";
 import { LexicalIndex } from "./lexical-index.js";
-import { DOCUMENTS_FILE, INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, VECTORS_FILE, type Manifest, type ManifestFile } from "./manifest.js";
+import { decodeDocuments, encodeDocuments } from "./documents-file.js";
+import { DOCUMENTS_FILE, INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, TEXTS_FILE, VECTORS_FILE, type Manifest, type ManifestFile } from "./manifest.js";
 import { IndexSnapshot, type StoredDocuments } from "./snapshot.js";
 import { VectorIndex } from "./vector-index.js";
 
@@ -13,6 +15,8 @@ import { VectorIndex } from "./vector-index.js";
  * (write aside, fsync, rename). A crash at any point leaves CURRENT naming a complete generation.
  */
 const CURRENT_FILE = "CURRENT";
+/** Every file of a generation besides the manifest (which lists their sizes and checksums). */
+const INDEX_FILES = [DOCUMENTS_FILE, TEXTS_FILE, VECTORS_FILE, LEXICAL_FILE];
 const GENERATION_PREFIX = "gen-";
 const TEMP_SUFFIX = ".partial";
 
@@ -58,20 +62,26 @@ export async function loadSnapshot(dataDir: string, expected: ExpectedIndex | Pr
   }
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) throw new IndexUnavailableError("incompatible", `index format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}`);
   const files = manifest.files ?? {};
-  for (const name of [DOCUMENTS_FILE, VECTORS_FILE, LEXICAL_FILE]) {
+  for (const name of INDEX_FILES) {
     if (!files[name]) throw new IndexUnavailableError("corrupt", `${path.join(dir, MANIFEST_FILE)} lists no ${name}`);
   }
-  // The JSON files are read once: the checksum is taken from the same bytes that are parsed.
-  const documentsBytes = await readVerified(dir, DOCUMENTS_FILE, files[DOCUMENTS_FILE]!);
-  const lexicalBytes = await readVerified(dir, LEXICAL_FILE, files[LEXICAL_FILE]!);
-  await verifyFile(path.join(dir, VECTORS_FILE), files[VECTORS_FILE]!);
+  // The vectors load (hnswlib reads on its own thread) and are checksummed in a worker, both while the main
+  // thread reads, checks and parses the rest; a checksum mismatch still rejects them.
+  const vectorsFile = path.join(dir, VECTORS_FILE);
+  const vectorsRead = Promise.all([verifyLargeFile(vectorsFile, files[VECTORS_FILE]!), VectorIndex.read(vectorsFile, manifest.model.dimensions, manifest.liveVectors)]).then(([, vectors]) => vectors);
+  vectorsRead.catch(() => {}); // awaited below; a failure of the other files first must not leave it unhandled
+  // The other files are read once: the checksum is taken from the same bytes that are parsed.
+  const [documentsBytes, textsBytes, lexicalBytes] = await Promise.all([DOCUMENTS_FILE, TEXTS_FILE, LEXICAL_FILE].map((name) => readVerified(dir, name, files[name]!)));
   let snapshot: IndexSnapshot;
   try {
-    const documents = JSON.parse(documentsBytes.toString("utf8")) as StoredDocuments;
-    const lexical = LexicalIndex.deserialize(lexicalBytes);
-    const vectors = await VectorIndex.read(path.join(dir, VECTORS_FILE), manifest.model.dimensions, manifest.liveVectors);
+    const documents = decodeDocuments(documentsBytes!.toString("utf8"), textsBytes!);
+    const lexical = LexicalIndex.deserialize(lexicalBytes!);
+    const vectors = await vectorsRead.catch((error: unknown) => {
+      throw error instanceof IndexUnavailableError ? error : new Error(`${VECTORS_FILE}: ${(error as Error).message}`);
+    });
     snapshot = new IndexSnapshot(manifest, documents, vectors, lexical, current);
   } catch (error) {
+    if (error instanceof IndexUnavailableError) throw error;
     throw new IndexUnavailableError("corrupt", `cannot load the index in ${dir}: ${(error as Error).message}`);
   }
   const want = await expected;
@@ -95,15 +105,15 @@ async function readVerified(dir: string, name: string, expected: ManifestFile): 
   const bytes = await fs.readFile(file).catch(() => undefined);
   if (!bytes) throw new IndexUnavailableError("corrupt", `${file} is missing`);
   checkSize(file, bytes.length, expected);
-  checkSum(file, createHash("sha256").update(bytes).digest("hex"), expected);
+  checkSum(file, sha256Bytes(bytes), expected);
   return bytes;
 }
 
-async function verifyFile(file: string, expected: ManifestFile): Promise<void> {
+async function verifyLargeFile(file: string, expected: ManifestFile): Promise<void> {
   const stat = await fs.stat(file).catch(() => undefined);
   if (!stat) throw new IndexUnavailableError("corrupt", `${file} is missing`);
   checkSize(file, stat.size, expected);
-  checkSum(file, await sha256File(file), expected);
+  checkSum(file, await sha256FileInWorker(file), expected);
 }
 
 export type WriteStage = "writing" | "swapping";
@@ -123,7 +133,9 @@ export async function writeGeneration(
   await fs.mkdir(temp);
   try {
     await onStage("writing");
-    await writeFileDurable(path.join(temp, DOCUMENTS_FILE), JSON.stringify(documents));
+    const { json, texts } = encodeDocuments(documents);
+    await writeFileDurable(path.join(temp, DOCUMENTS_FILE), json);
+    await writeFileDurable(path.join(temp, TEXTS_FILE), texts);
     await vectors.write(path.join(temp, VECTORS_FILE));
     await fsyncPath(path.join(temp, VECTORS_FILE));
     // hnswlib writes through a C++ stream and reports success even when the disk fills up half-way: the file is
@@ -135,7 +147,7 @@ export async function writeGeneration(
     });
     await writeFileDurable(path.join(temp, LEXICAL_FILE), lexical.serialize());
     const files: Manifest["files"] = {};
-    for (const file of [DOCUMENTS_FILE, VECTORS_FILE, LEXICAL_FILE]) {
+    for (const file of INDEX_FILES) {
       const full = path.join(temp, file);
       files[file] = { bytes: (await fs.stat(full)).size, sha256: await sha256File(full) };
     }

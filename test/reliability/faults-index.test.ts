@@ -313,12 +313,12 @@ describe("a real full disk: DATA_DIR on a tiny tmpfs", () => {
     try {
       const snapshot = engine.current;
       const generation = path.join(ws.dataDir, snapshot.generation);
-      const sizes = Object.fromEntries(["documents.json", "vectors.hnsw"].map((name) => [name, statSync(path.join(generation, name)).size]));
-      // Room for documents.json and half of vectors.hnsw: the disk fills up inside hnswlib's write.
+      const sizes = Object.fromEntries(["documents.json", "texts.bin", "vectors.hnsw"].map((name) => [name, statSync(path.join(generation, name)).size]));
+      // Room for documents.json, texts.bin and half of vectors.hnsw: the disk fills up inside hnswlib's write.
       const target = path.join(ws.root, "full");
       mkdirSync(target);
       const pages = (bytes: number) => Math.ceil(bytes / 4096) * 4;
-      expect(tryMountTmpfs(target, `${pages(sizes["documents.json"]!) + pages(sizes["vectors.hnsw"]! / 2)}k`)).toBe(true);
+      expect(tryMountTmpfs(target, `${pages(sizes["documents.json"]!) + pages(sizes["texts.bin"]!) + pages(sizes["vectors.hnsw"]! / 2)}k`)).toBe(true);
       mounts.push(target);
       const { files: _files, ...manifest } = snapshot.manifest;
       const written = writeGeneration(target, manifest, snapshot.documents(), snapshot.vectors, snapshot.lexical);
@@ -350,7 +350,7 @@ describe("a real full disk: DATA_DIR on a tiny tmpfs", () => {
     const reload = await w.ask(admin, "/reload");
     const failed = await adminEdit(w, admin, /Refresh (failed|finished)/, reload.messageId);
     console.info(`[tmpfs] ${usedKb} KB used of ${sizeKb} KB: ${failed.version.text.replace(/\n/g, " | ")}`);
-    // Which write hits the limit depends on the sizes: documents.json or lexical.bin (Node: "ENOSPC: no space
+    // Which write hits the limit depends on the sizes: documents.json, texts.bin or lexical.bin (Node: "ENOSPC: no space
     // left on device, write") or vectors.hnsw (caught by the read-back: "vectors.hnsw was not written completely").
     expect(failed.version.text).toMatch(/^Refresh failed: the disk holding the index \(DATA_DIR\) is full \((ENOSPC: no space left on device|vectors\.hnsw was not written completely)/);
     expect(failed.version.text).toContain("The previous index keeps serving questions.");
