@@ -48,7 +48,7 @@ const COMPACT_RATIO = 0.3;
 
 /** Everything about passages and their embedded text that, when changed, makes stored vectors stale. */
 export function chunkingKey(chunking: ChunkOptions = DEFAULT_CHUNKING, pseudoEnglish = true): string {
-  return `v2:${chunking.minWords}-${chunking.maxWords}/${chunking.overlapMaxWords}${pseudoEnglish ? "+pseudo-english" : ""}`;
+  return `v3:${chunking.minWords}-${chunking.maxWords}/${chunking.overlapMaxWords}${pseudoEnglish ? "+pseudo-english" : ""}`;
 }
 
 /** The text embedded for a passage: its article title gives short passages their topic. */

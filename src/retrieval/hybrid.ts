@@ -1,6 +1,7 @@
 import type { Embedder } from "../embedding/embedder.js";
 import type { IndexSnapshot, StoredPassage } from "../index/snapshot.js";
 import type { Language } from "./language.js";
+import { bestSentenceScore, weightQuery } from "./proximity.js";
 import { coverage, type AnalyzedQuery } from "./query.js";
 
 export interface FusionSettings {
@@ -18,6 +19,13 @@ export interface FusionSettings {
   rrfK: number;
   /** How many candidates each retriever contributes. */
   depth: number;
+  /**
+   * Hybrid only: weight of the best-sentence signal (IDF-weighted share of the question found in one
+   * sentence of the passage, 0–1) added to the fused score. 0 turns it off.
+   */
+  sentenceWeight: number;
+  /** Added to a sentence's share of the question when it holds the kind of answer asked for (proximity.ts). */
+  answerTypeBonus: number;
 }
 
 export type RetrievalMode = "hybrid" | "dense" | "lexical";
@@ -25,11 +33,12 @@ export type RetrievalMode = "hybrid" | "dense" | "lexical";
 /**
  * Tuned as whole-set measurements on the dev questions (docs/benchmarks.md). Indonesian questions lean on
  * BM25, which reads Indonesian directly; English ones lean on the dense side, which compares the
- * question with the passages' pseudo-English rendering.
+ * question with the passages' pseudo-English rendering. The sentence signal helps both languages alike; it
+ * is lexical evidence too, so with it the dense side weighs a little more than BM25 (1.2 : 1).
  */
 export const DEFAULT_FUSION: Record<"id" | "en", FusionSettings> = {
-  id: { method: "score", denseWeight: 1, lexicalWeight: 1, rrfK: 60, depth: 40 },
-  en: { method: "score", denseWeight: 1, lexicalWeight: 0.5, rrfK: 60, depth: 40 },
+  id: { method: "score", denseWeight: 1.2, lexicalWeight: 1, rrfK: 60, depth: 40, sentenceWeight: 1, answerTypeBonus: 0.2 },
+  en: { method: "score", denseWeight: 1.2, lexicalWeight: 0.5, rrfK: 60, depth: 40, sentenceWeight: 1, answerTypeBonus: 0.2 },
 };
 
 export interface Candidate {
@@ -68,7 +77,44 @@ function dot(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
-/** Hybrid retrieval: dense and BM25 candidates fused by weighted reciprocal rank fusion. */
+/** A passage's index terms per sentence, and its article title's, as the lexical index sees them. */
+interface PassageTerms {
+  sentences: Array<Set<string>>;
+  title: Set<string>;
+}
+
+/**
+ * Tokenizing a candidate costs about as much as the rest of its scoring, and popular questions bring back
+ * the same passages, so terms are kept per snapshot (a refresh starts afresh) for the most recently used
+ * passages: a few KB each, so this bound keeps the cache to some 10–20 MB.
+ */
+const TERM_CACHE_SIZE = 4096;
+const termCache = new WeakMap<IndexSnapshot, Map<number, PassageTerms>>();
+
+function passageTerms(snapshot: IndexSnapshot, passage: StoredPassage): PassageTerms {
+  let cache = termCache.get(snapshot);
+  if (!cache) termCache.set(snapshot, (cache = new Map()));
+  const cached = cache.get(passage.label);
+  if (cached) {
+    // Re-inserted so the Map's order is least recently used first.
+    cache.delete(passage.label);
+    cache.set(passage.label, cached);
+    return cached;
+  }
+  const article = snapshot.articles.get(passage.articleId)!;
+  const terms: PassageTerms = {
+    sentences: passage.sentences.map(([start, end]) => new Set(snapshot.lexical.terms(article.text.slice(start, end)))),
+    title: new Set(snapshot.lexical.terms(article.title)),
+  };
+  cache.set(passage.label, terms);
+  if (cache.size > TERM_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return terms;
+}
+
+/**
+ * Hybrid retrieval: dense and BM25 candidates fused by relative score (or reciprocal rank) fusion, plus,
+ * in hybrid mode, the best-sentence signal computed for the fused candidates only (at most twice the depth).
+ */
 export async function retrieve(snapshot: IndexSnapshot, embedder: Embedder, query: AnalyzedQuery, limit: number, mode: RetrievalMode = "hybrid", fusion: FusionSettings = DEFAULT_FUSION[query.lang]): Promise<Candidate[]> {
   const queryVectors = await embedder.embedQueries(query.denseTexts);
   const dense = new Map<number, number>();
@@ -107,14 +153,23 @@ export async function retrieve(snapshot: IndexSnapshot, embedder: Embedder, quer
         : (rd !== undefined ? fusion.denseWeight / (fusion.rrfK + rd) : 0) + (rl !== undefined ? fusion.lexicalWeight / (fusion.rrfK + rl) : 0);
     fusedLabels.push({ label, similarity, fused });
   }
+  if (mode === "hybrid" && fusion.sentenceWeight > 0) {
+    const weighted = weightQuery(query, snapshot.lexical);
+    for (const item of fusedLabels) {
+      const passage = snapshot.passagesByLabel.get(item.label);
+      if (!passage) continue;
+      const terms = passageTerms(snapshot, passage);
+      item.fused += fusion.sentenceWeight * bestSentenceScore(weighted, terms.sentences, terms.title, fusion.answerTypeBonus);
+    }
+  }
   fusedLabels.sort((a, b) => b.fused - a.fused);
   // Coverage needs the passage's stemmed terms: computed only for the candidates returned (the hot path).
   const candidates: Candidate[] = [];
   for (const { label, similarity, fused } of fusedLabels.slice(0, limit)) {
     const passage = snapshot.passagesByLabel.get(label);
     if (!passage) continue;
-    const article = snapshot.articles.get(passage.articleId)!;
-    const covered = coverage(query.termGroups, new Set(snapshot.lexical.terms(`${article.title} ${article.text.slice(passage.start, passage.end)}`)));
+    const terms = passageTerms(snapshot, passage);
+    const covered = coverage(query.termGroups, new Set([...terms.title, ...terms.sentences.flatMap((sentence) => [...sentence])]));
     candidates.push({ passage, dense: similarity, lexical: lexical.get(label) ?? 0, fused, coverage: covered, confidence: confidenceOf(similarity, covered, query.lang) });
   }
   return candidates;

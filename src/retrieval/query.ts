@@ -3,6 +3,9 @@ import { indonesianCognates } from "./cognates.js";
 import type { Glossary } from "./glossary.js";
 import { detectLanguage, isEnglishStopword, type Language } from "./language.js";
 
+/** What kind of answer a question asks for, when its question word says so: a date or year, or a number. */
+export type AnswerType = "time" | "number";
+
 /** A question prepared for both retrievers. */
 export interface AnalyzedQuery {
   text: string;
@@ -18,13 +21,28 @@ export interface AnalyzedQuery {
    * answer must be about, so an answer sentence that names it is preferred.
    */
   names: Set<string>;
-  /** Text for BM25: the question plus, for English, its Indonesian glossary equivalents. */
+  /**
+   * Text for BM25: the question plus, for English, its Indonesian glossary equivalents, with the names
+   * once more: BM25 counts a repeated query term twice, so the question's subject outweighs its common words.
+   */
   lexicalText: string;
   /** Texts to embed; their best similarity counts. */
   denseTexts: string[];
+  /** Set for "kapan …?" / "berapa …?" (when / how many) questions: a sentence that answers them has a date or number. */
+  answerType?: AnswerType;
 }
 
 const WORD = /[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu;
+
+/** Question words by the answer they ask for; "when" first, so "tahun berapa" (which year) is a time. */
+const ANSWER_TYPES: Array<[AnswerType, RegExp]> = [
+  ["time", /\b(?:kapan(?:kah)?|(?:tahun|tanggal|bulan|abad) (?:berapa|apa)(?:kah)?|when|what year)\b/iu],
+  ["number", /\b(?:berapa(?:kah)?|how (?:many|much|long|old|far))\b/iu],
+];
+
+function answerTypeOf(text: string): AnswerType | undefined {
+  return ANSWER_TYPES.find(([, pattern]) => pattern.test(text))?.[0];
+}
 
 /** Turns Indonesian text into what the dense model compares (identity when the model reads Indonesian). */
 export type DenseRendering = (indonesianText: string) => string;
@@ -33,10 +51,11 @@ export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: 
   const text = question.trim();
   const lang = forcedLang ?? detectLanguage(text);
   const words = text.match(WORD) ?? [];
-  const names = new Set(words.filter((word, i) => (i > 0 && /^\p{Lu}/u.test(word)) || /^\p{Lu}{2,}$/u.test(word)).flatMap((word) => lexical.terms(word)));
+  const nameWords = words.filter((word, i) => (i > 0 && /^\p{Lu}/u.test(word)) || /^\p{Lu}{2,}$/u.test(word));
+  const names = new Set(nameWords.flatMap((word) => lexical.terms(word)));
   if (lang === "id") {
     const termGroups = unique(lexical.terms(text)).map((term) => [term]);
-    return { text, lang, termGroups, names, lexicalText: text, denseTexts: [render(text)] };
+    return { text, lang, termGroups, names, lexicalText: [text, ...nameWords].join(" "), denseTexts: [render(text)], answerType: answerTypeOf(text) };
   }
   const content = words.filter((word) => !isEnglishStopword(word.toLowerCase()));
   const translated = glossary.translate(content);
@@ -57,8 +76,8 @@ export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: 
     if (terms.length > 0) termGroups.push(terms);
   }
   const indonesian = translated.map((entry) => entry.indonesian.join(" "));
-  const lexicalText = [...content, ...cognates, ...indonesian].join(" ");
-  return { text, lang, termGroups, names, lexicalText, denseTexts: [text] };
+  const lexicalText = [...content, ...cognates, ...indonesian, ...nameWords].join(" ");
+  return { text, lang, termGroups, names, lexicalText, denseTexts: [text], answerType: answerTypeOf(text) };
 }
 
 function unique<T>(items: T[]): T[] {
