@@ -44,6 +44,8 @@ export interface BenchResult {
   ingest_articles_per_s: number;
   breakdown_s: { parse: number; embed: number; index_and_write: number; model_load: number };
   cold_start_runs_s: number[];
+  /** RSS of the cold-start child after its first answer: what a serving bot holds (the peak above includes the ingest). */
+  serving_rss_mb: number;
   /** Inside the child, ms from its own process start: modules imported, engine ready (model + index loaded), first answer. */
   cold_start_child_ms: { imported: number; ready: number; first_answer: number };
   queries: number;
@@ -177,6 +179,7 @@ interface ColdStartRun {
   childImportedMs: number;
   childReadyMs: number;
   childAnswerMs: number;
+  childRssMb: number;
 }
 
 /** Compiles src/ to dist/ (`npm run build`, as `npm start` does first), so cold starts time the compiled bot. */
@@ -196,6 +199,7 @@ function coldStart(dataDir: string, knowledgeDir: string): Promise<ColdStartRun>
     let childImportedMs = Number.NaN;
     let childReadyMs = Number.NaN;
     let childAnswerMs = Number.NaN;
+    let childRssMb = Number.NaN;
     let stdout = "";
     let stderr = "";
     const child = spawn(process.execPath, ["--enable-source-maps", path.join("dist", "eval", "cold-start.js"), dataDir, knowledgeDir], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
@@ -210,12 +214,14 @@ function coldStart(dataDir: string, knowledgeDir: string): Promise<ColdStartRun>
       if (imported) childImportedMs = Number(imported[1]);
       const answered = /^answered ([\d.]+)$/m.exec(stdout);
       if (answered) childAnswerMs = Number(answered[1]);
+      const rss = /^rss ([\d.]+)$/m.exec(stdout);
+      if (rss) childRssMb = Number(rss[1]);
     });
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", (code) => {
       if (code !== 0 || readyAt === undefined) reject(new Error(`cold-start child exited with ${code}: ${stderr.trim().slice(-500)}`));
-      else resolve({ seconds: (readyAt - started) / 1000, childImportedMs, childReadyMs, childAnswerMs });
+      else resolve({ seconds: (readyAt - started) / 1000, childImportedMs, childReadyMs, childAnswerMs, childRssMb });
     });
   });
 }
@@ -304,6 +310,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         ingest_articles_per_s: round4(articleCount / buildSeconds),
         breakdown_s: { parse: round4(parse), embed: round4(embedder.passageSeconds), index_and_write: round4(report.seconds - embedder.passageSeconds), model_load: round4(opened.modelSeconds) },
         cold_start_runs_s: coldRuns.map((run) => round4(run.seconds)),
+        serving_rss_mb: round4(median(coldRuns.map((run) => run.childRssMb))),
         cold_start_child_ms: { imported: round4(median(coldRuns.map((run) => run.childImportedMs))), ready: round4(median(coldRuns.map((run) => run.childReadyMs))), first_answer: round4(median(coldRuns.map((run) => run.childAnswerMs))) },
         queries: timed.length,
         queries_by_lang: byLang,

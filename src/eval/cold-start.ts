@@ -1,7 +1,7 @@
 /**
  * Child process of `npm run bench`: opens the engine on an existing index and prints `ready <ms>` as soon
  * as it can answer (ms since this process started), then answers one question and prints
- * `answered <ms>` (before both, `imported <ms>` once the engine's modules are loaded). Usage (after `npm run build`): node dist/eval/cold-start.js <dataDir> <knowledgeDir>
+ * `answered <ms>` and `rss <MB>` (before both, `imported <ms>` once the engine's modules are loaded). Usage (after `npm run build`): node dist/eval/cold-start.js <dataDir> <knowledgeDir>
  * It never builds an index: a missing or unusable one is an error.
  */
 const [dataDir, knowledgeDir] = process.argv.slice(2);
@@ -22,4 +22,6 @@ const engine = await Engine.open({
 process.stdout.write(`ready ${performance.now().toFixed(1)}\n`);
 await engine.ask("Apa program pemerintah untuk layanan publik digital?");
 process.stdout.write(`answered ${performance.now().toFixed(1)}\n`);
+// Memory of a serving process: model and index loaded, one question answered.
+process.stdout.write(`rss ${(process.memoryUsage().rss / 1048576).toFixed(1)}\n`);
 await engine.close();
