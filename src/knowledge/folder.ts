@@ -1,3 +1,4 @@
+import type { Stats } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { writeFileDurable } from "../util/durable-fs.js";
@@ -18,15 +19,27 @@ function isArticleFile(name: string): boolean {
  * `known` articles (from the index) whose file still has the same size and modification time are reused
  * without reading the file, so a refresh with nothing changed costs one stat per file.
  */
+const STAT_BATCH = 256;
+
 export async function scanKnowledge(dir: string, known: ReadonlyMap<string, Article> = new Map()): Promise<KnowledgeScan> {
   const byFile = new Map([...known.values()].map((article) => [article.file, article]));
   const names = (await fs.readdir(dir, { withFileTypes: true })).filter((entry) => entry.isFile() && isArticleFile(entry.name)).map((entry) => entry.name).sort();
   const articles: Article[] = [];
   const problems: ArticleProblem[] = [];
   const seen = new Map<string, string>();
-  for (const name of names) {
+  // Stats in parallel batches: one by one, the event loop round trips alone took ~1.5 s for 24k files.
+  const stats = new Map<string, Promise<Stats>>();
+  const statBatch = (from: number) =>
+    names.slice(from, from + STAT_BATCH).forEach((name) => {
+      const stat = fs.stat(path.join(dir, name));
+      stat.catch(() => {}); // a file deleted meanwhile is reported when its turn comes, below
+      stats.set(name, stat);
+    });
+  for (const [i, name] of names.entries()) {
+    if (i % STAT_BATCH === 0) statBatch(i);
     try {
-      const stat = await fs.stat(path.join(dir, name));
+      const stat = await stats.get(name)!;
+      stats.delete(name);
       // Millisecond precision, as tools that copy or restore files keep (sub-millisecond parts are not portable).
       const fileStat = { size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) };
       const previous = byFile.get(name);
