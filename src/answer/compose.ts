@@ -1,5 +1,6 @@
 import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Candidate } from "../retrieval/hybrid.js";
+import { passageTerms } from "../retrieval/passage-terms.js";
 import type { AnalyzedQuery } from "../retrieval/query.js";
 import type { Language } from "../retrieval/language.js";
 import type { Answer, AnswerResult, Citation, Quote } from "./answer.js";
@@ -39,9 +40,9 @@ interface ScoredSentence {
 function scoreSentences(snapshot: IndexSnapshot, query: AnalyzedQuery, candidates: Candidate[]): ScoredSentence[] {
   const sentences: Array<ScoredSentence & { terms: Set<string> }> = [];
   candidates.forEach((candidate, candidateIndex) => {
-    const article = snapshot.articles.get(candidate.passage.articleId)!;
+    const terms = passageTerms(snapshot, candidate.passage).sentences;
     candidate.passage.sentences.forEach(([start, end], position) => {
-      sentences.push({ articleId: article.id, candidateIndex, start, end, position, score: 0, terms: new Set(snapshot.lexical.terms(article.text.slice(start, end))) });
+      sentences.push({ articleId: candidate.passage.articleId, candidateIndex, start, end, position, score: 0, terms: terms[position]! });
     });
   });
   const weights = query.termGroups.map((group) => {

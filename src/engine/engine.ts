@@ -101,10 +101,9 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     const { settings, logger } = options;
     const chunking = options.chunking ?? DEFAULT_CHUNKING;
-    // The model (ONNX session creation, mostly native) and the index (reading and parsing) load side by side.
-    // The model starts one turn of the event loop later, so the index's reads (the vectors load on hnswlib's
-    // own thread, the longest part of a large index) are under way before ONNX Runtime blocks the main thread.
-    const embedderReady = options.embedder ? Promise.resolve(options.embedder) : new Promise((resolve) => setImmediate(resolve)).then(() => TransformersEmbedder.create(settings));
+    // The model (ONNX session creation) and the index (the vectors load on hnswlib's own thread, the longest
+    // part of a large index) load side by side.
+    const embedderReady = options.embedder ? Promise.resolve(options.embedder) : TransformersEmbedder.create(settings);
     const expected = embedderReady.then((embedder) => ({ modelId: embedder.modelId, dimensions: embedder.dimensions, chunking: chunkingKey(chunking, settings.embedding.pseudoEnglish) }));
     // Handled below through embedderReady; without this a failed model load would also surface as unhandled here.
     expected.catch(() => {});

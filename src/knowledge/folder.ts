@@ -14,13 +14,14 @@ function isArticleFile(name: string): boolean {
   return !name.startsWith(".") && (SUPPORTED_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
 }
 
+/** Files stat'ed at once while scanning. */
+const STAT_BATCH = 256;
+
 /**
  * Reads every article file of the knowledge folder; a bad file becomes a problem, never an exception.
  * `known` articles (from the index) whose file still has the same size and modification time are reused
  * without reading the file, so a refresh with nothing changed costs one stat per file.
  */
-const STAT_BATCH = 256;
-
 export async function scanKnowledge(dir: string, known: ReadonlyMap<string, Article> = new Map()): Promise<KnowledgeScan> {
   const byFile = new Map([...known.values()].map((article) => [article.file, article]));
   const names = (await fs.readdir(dir, { withFileTypes: true })).filter((entry) => entry.isFile() && isArticleFile(entry.name)).map((entry) => entry.name).sort();

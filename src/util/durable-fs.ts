@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 
@@ -24,7 +22,6 @@ export async function fsyncPath(target: string): Promise<void> {
   }
 }
 
-
 /** Replaces `file` atomically: readers see the old content or the new, never a mix. */
 export async function replaceFileAtomically(file: string, data: string | Uint8Array): Promise<void> {
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
@@ -36,10 +33,4 @@ export async function replaceFileAtomically(file: string, data: string | Uint8Ar
     throw error;
   }
   await fsyncPath(path.dirname(file));
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }

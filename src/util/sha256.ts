@@ -1,9 +1,17 @@
 import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { Worker } from "node:worker_threads";
 
 /** sha256 of bytes already in memory (synchronous: ~40 ms for 60 MB, faster than WebCrypto's async digest). */
 export function sha256Bytes(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** sha256 of a file, streamed on this thread. */
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
 }
 
 // Plain JavaScript on purpose: evaluated in a worker, it needs no TypeScript loader in any environment.
