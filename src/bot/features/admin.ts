@@ -143,7 +143,7 @@ export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotCo
   });
 
   composer.command("stats", async (ctx) => {
-    const summary = deps.stats.summary(10);
+    const summary = await deps.stats.summary(10);
     const lines = [
       FormattedString.bold(ADMIN_WORDS.statsTitle),
       plain(ADMIN_WORDS.statsSince(formatDate(summary.since.slice(0, 10), "en"))),
