@@ -1,0 +1,167 @@
+import type { Message } from "grammy/types";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { LocalButtonStore, type AnswerState } from "../../../src/bot/state/button-store.js";
+import { openState, type BotState } from "../../../src/bot/state/open-state.js";
+import { connectRedis, type RedisConnection } from "../../../src/bot/state/redis-connection.js";
+import { RedisStats } from "../../../src/bot/state/redis-stats.js";
+import { RedisUpdateClaims } from "../../../src/bot/state/update-claims.js";
+import { createLogger } from "../../../src/config/logger.js";
+import { startRedisServer, type RedisServer } from "../../helpers/redis-server.js";
+import { buttonsOf, callback, harness, JOHN, privateChatOf, sampleAnswer, SARI, textMessage, type Harness } from "../helpers.js";
+
+/*
+ * The shared stores against a real redis-server, and two bots ("replicas") sharing them the way two processes
+ * behind a load balancer do: what one stores, the other reads.
+ */
+
+const silent = createLogger("silent");
+const BUTTONS = { size: 100, ttlMs: 24 * 60 * 60 * 1000 };
+
+let server: RedisServer;
+const opened: Array<{ close(): Promise<void> }> = [];
+
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+afterEach(async () => {
+  for (const resource of opened.splice(0)) await resource.close();
+  const client = server.client();
+  await client.flushall();
+  await client.quit();
+});
+
+async function replicaState(): Promise<BotState> {
+  const state = await openState({ dataDir: "/nonexistent-not-used-with-redis", redisUrl: server.url, buttons: BUTTONS }, silent);
+  opened.push(state);
+  return state;
+}
+
+async function connection(): Promise<RedisConnection> {
+  const redis = await connectRedis(server.url, silent);
+  opened.push(redis);
+  return redis;
+}
+
+function replica(state: BotState): Harness {
+  return harness({ deps: { state, stats: state.stats }, options: { rateLimit: { limit: 3, windowMs: 60_000 } } });
+}
+
+function stateOf(question: string): AnswerState {
+  return { answer: sampleAnswer(question), remaining: [2, 3, 4, 5], numbers: new Map([["banyuwangi", 1]]), votes: new Map([[SARI.id, "up"]]) };
+}
+
+describe("Redis stores", () => {
+  it("button state written by one replica is read by another, Maps included, and expires within 24 h", async () => {
+    const [a, b] = [await replicaState(), await replicaState()];
+    const key = await a.buttons.add(stateOf("Apa itu SPBE?"));
+    expect(key).toMatch(/^[\w-]{8}$/);
+    const read = await b.buttons.get(key!);
+    expect(read?.answer.question).toBe("Apa itu SPBE?");
+    expect(read?.numbers.get("banyuwangi")).toBe(1);
+    expect(read?.votes.get(SARI.id)).toBe("up");
+    read!.remaining.splice(0, 3);
+    await b.buttons.update(key!, read!);
+    expect((await a.buttons.get(key!))?.remaining).toEqual([5]);
+    expect(await a.buttons.get("unknown1")).toBeUndefined();
+    const client = server.client();
+    const ttl = await client.ttl(`tanya:buttons:${key}`);
+    await client.quit();
+    expect(ttl).toBeGreaterThan(23 * 3600);
+    expect(ttl).toBeLessThanOrEqual(24 * 3600);
+  });
+
+  it("an update_id is claimed by exactly one of several replicas racing for it", async () => {
+    const claims = [new RedisUpdateClaims(await connection()), new RedisUpdateClaims(await connection()), new RedisUpdateClaims(await connection())];
+    const results = await Promise.all(claims.flatMap((claim) => [claim.claim(777), claim.claim(777)]));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await claims[0]!.claim(778)).toBe(true);
+  });
+
+  it("statistics from two replicas add up: counts, most asked, a changed vote", async () => {
+    const [a, b] = [new RedisStats(await connection()), new RedisStats(await connection())];
+    a.recordQuestion("Apa itu SPBE?", true);
+    b.recordQuestion("  apa itu spbe", true);
+    b.recordQuestion("Siapa?", false);
+    a.recordFeedback("up");
+    b.recordFeedback("down", "up");
+    await Promise.all([a.flush(), b.flush()]);
+    expect(await b.summary()).toMatchObject({ answered: 2, notFound: 1, up: 0, down: 1, top: [{ text: "Apa itu SPBE?", count: 2 }, { text: "Siapa?", count: 1 }] });
+  });
+});
+
+describe("two bots sharing Redis", () => {
+  it("a button pressed on the other replica works, and a vote there is counted once per user", async () => {
+    const [stateA, stateB] = [await replicaState(), await replicaState()];
+    const [a, b] = [replica(stateA), replica(stateB)];
+    await a.handle(textMessage("Ke mana pejabat Bandung Barat studi banding?"));
+    const buttons = buttonsOf(a.sent("sendMessage").at(-1));
+    const message = { message_id: 555, date: 0, chat: privateChatOf(SARI), text: "answer" } as Message;
+    await b.handle(callback(buttons.find((data) => data.startsWith("m:"))!, { message }));
+    expect(b.sent("sendMessage")[0]?.text).toContain("[3] Kemlu gandeng Pemkot Surabaya");
+    const up = buttons.find((data) => data.endsWith(":u"))!;
+    await b.handle(callback(up, { message }));
+    await a.handle(callback(up, { message }));
+    await a.handle(callback(up, { message, from: JOHN }));
+    await Promise.all([stateA.stats.flush(), stateB.stats.flush()]);
+    expect(await stateA.stats.summary()).toMatchObject({ answered: 1, up: 2, down: 0 });
+  });
+
+  it("a redelivered update is answered once, whichever replica gets it", async () => {
+    const [a, b] = [replica(await replicaState()), replica(await replicaState())];
+    const update = { update_id: 424242, ...textMessage("Apa itu SPBE?") };
+    await Promise.all([a.app.bot.handleUpdate(update), b.app.bot.handleUpdate(update), a.app.bot.handleUpdate(update)]);
+    expect([...a.sent("sendMessage"), ...b.sent("sendMessage")]).toHaveLength(1);
+  });
+
+  it("the per-user rate limit holds across replicas", async () => {
+    const [a, b] = [replica(await replicaState()), replica(await replicaState())];
+    for (const [index, bot] of [a, b, a, b, a].entries()) await bot.handle(textMessage(`Pertanyaan nomor ${index}`, { from: JOHN }));
+    const answered = [...a.engine.questions, ...b.engine.questions];
+    expect(answered).toHaveLength(3);
+    const notices = [...a.sent("sendMessage"), ...b.sent("sendMessage")].filter((payload) => String(payload.text).includes("too fast"));
+    expect(notices).toHaveLength(1);
+  });
+});
+
+describe("without Redis", () => {
+  it("REDIS_URL pointing at nothing fails at start with a message that names it, password hidden", async () => {
+    await expect(connectRedis("redis://:secret-pass@127.0.0.1:1", silent, { connectTimeoutMs: 500 })).rejects.toThrow(/cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1.*unset REDIS_URL/);
+  });
+
+  it("one process keeps button state in DATA_DIR across a restart, bounded and without expired entries", async () => {
+    const { mkdtempSync, rmSync, writeFileSync, readFileSync, appendFileSync } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tanya-buttons-"));
+    try {
+      let now = 1_000_000;
+      const clock = () => now;
+      const first = await LocalButtonStore.open(dir, { size: 3, ttlMs: 1000 }, silent, clock);
+      const old = await first.add(stateOf("lama"));
+      now += 600;
+      const keys = [await first.add(stateOf("satu")), await first.add(stateOf("dua")), await first.add(stateOf("tiga"))];
+      const changed = (await first.get(keys[0]!))!;
+      changed.remaining = [];
+      await first.update(keys[0]!, changed);
+      await first.close();
+      appendFileSync(path.join(dir, "button-state.jsonl"), "{not json\n");
+
+      now += 500; // "lama" has expired; the other three are younger than a second
+      const second = await LocalButtonStore.open(dir, { size: 3, ttlMs: 1000 }, silent, clock);
+      expect(await second.get(old)).toBeUndefined();
+      expect((await second.get(keys[0]!))?.remaining).toEqual([]);
+      expect((await second.get(keys[2]!))?.answer.question).toBe("tiga");
+      // Rewritten at start with the live entries only.
+      expect(readFileSync(path.join(dir, "button-state.jsonl"), "utf8").trim().split("\n")).toHaveLength(3);
+      writeFileSync(path.join(dir, "button-state.jsonl"), "");
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
