@@ -1,16 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POLLING_CONFLICT_MESSAGE } from "../../src/bot/run.js";
 import { startFakeBotApi, type BotMessage, type FakeBotApi } from "../fake-bot-api/index.js";
+import { freePort, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 import { startBotProcess, tail, type BotProcess } from "./bot-process.js";
 
 /*
  * Real bot processes against the fake Bot API: a second process long-polling with the same token, a
- * REDIS_URL that answers nothing, and button state across a restart of the one process.
+ * REDIS_URL that answers nothing, button state across a restart of the one process, and a process with its
+ * state in a real redis-server that is stopped and started again under it.
  */
 
 const TOKEN = "7000000002:AAFakeTokenForReplicaProcessTests_tan";
 const QUESTION = "Ke mana pejabat Bandung Barat studi banding?";
 let api: FakeBotApi;
+let redis: RedisServer | undefined;
 const bots: BotProcess[] = [];
 
 function start(env: Record<string, string> = {}): BotProcess {
@@ -37,6 +40,7 @@ afterEach((context) => {
 
 afterAll(async () => {
   for (const bot of bots) bot.cleanup();
+  await redis?.stop();
   await api?.stop();
 });
 
@@ -80,5 +84,42 @@ describe("bot processes", () => {
     expect(reply.text ?? "").not.toContain("ajukan pertanyaannya lagi");
     const page = await api.waitForBotMessage({ chat: sari, timeoutMs: 60_000 });
     expect(page.text).toContain("Sumber lainnya");
+  }, 600_000);
+
+  it("with REDIS_URL: Redis stopped and started again under the running process, answers continue and nothing crashes", async () => {
+    for (const bot of bots) await bot.stop();
+    redis = await startRedisServer();
+    const metricsPort = await freePort();
+    const bot = start({ REDIS_URL: redis.url, METRICS_PORT: String(metricsPort) });
+    await api.waitForPolling({ timeoutMs: 240_000 });
+    const http = (path: string) => fetch(`http://127.0.0.1:${metricsPort}${path}`);
+    const john = api.privateChat({ id: 61002, first_name: "John", language_code: "id" });
+    const ask = async (predicate?: (message: BotMessage) => boolean) => {
+      await api.sendUserMessage({ chat: john, text: QUESTION });
+      return api.waitForBotMessage({ chat: john, timeoutMs: 60_000, ...(predicate ? { predicate } : {}) });
+    };
+    const withButtons = await ask((message) => buttonsOf(message).length > 0);
+    expect((await http("/readyz")).status).toBe(200);
+    expect(await (await http("/metrics")).text()).toContain("tanya_redis_up 1");
+
+    await redis.stop();
+    const during = await ask();
+    expect(during.text).toContain("Bandung Barat");
+    expect(buttonsOf(during)).toEqual([]);
+    const old = await api.pressButton({ chat: john, message: withButtons, callbackData: buttonsOf(withButtons).find((data) => data.startsWith("m:"))! });
+    expect((await api.waitForCallbackAnswer(old)).text).toContain("ajukan pertanyaannya lagi");
+    expect((await http("/readyz")).status).toBe(503);
+    expect(await (await http("/metrics")).text()).toContain("tanya_redis_up 0");
+
+    await redis.start();
+    const deadline = Date.now() + 15_000;
+    while ((await http("/readyz")).status !== 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const after = await ask((message) => buttonsOf(message).length > 0);
+    const pressed = await api.pressButton({ chat: john, message: after, callbackData: buttonsOf(after).find((data) => data.startsWith("m:"))! });
+    expect((await api.waitForCallbackAnswer(pressed)).text ?? "").not.toContain("ajukan pertanyaannya lagi");
+    const records = bot.logRecords();
+    expect(records.filter((line) => line.msg === "Redis unreachable; answering with degraded shared state")).toHaveLength(1);
+    expect(records.some((line) => line.msg === "Redis reachable again; shared state restored")).toBe(true);
+    expect(await bot.stop()).toMatchObject({ code: 0 });
   }, 600_000);
 });
