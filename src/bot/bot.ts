@@ -17,6 +17,7 @@ import { botWords, languageOfUser } from "./i18n.js";
 import { describeError, sendMessages } from "./send.js";
 import { memoryState } from "./state/open-state.js";
 import type { RateLimitStorage } from "./state/rate-limit-counters.js";
+import { UpdateInProgressError } from "./state/update-claims.js";
 import { DEFAULT_BOT_OPTIONS, type BotContext, type BotDeps, type BotOptions } from "./types.js";
 
 /**
@@ -172,12 +173,18 @@ export function createBot(deps: BotDeps): TanyaBot {
     ctx.log = deps.logger.child({ update: ctx.update.update_id });
     try {
       // Claimed before anything is sent: a webhook update redelivered (to this or another replica) after its
-      // first delivery timed out is answered once.
-      if (!(await state.updates.claim(ctx.update.update_id))) {
-        ctx.log.info({ type: updateType(ctx.update) }, "update already claimed (redelivery); skipped");
+      // first delivery failed or timed out is answered once.
+      const claim = await state.updates.claim(ctx.update.update_id);
+      if (claim === "handled") {
+        ctx.log.info({ type: updateType(ctx.update) }, "update handled before (redelivery); skipped");
         return;
       }
-      await next();
+      if (claim === "in-progress") throw new UpdateInProgressError(ctx.update.update_id);
+      try {
+        await next();
+      } finally {
+        await state.updates.finish(ctx.update.update_id);
+      }
     } finally {
       inFlight.end();
       ctx.log.info({ type: updateType(ctx.update), chat: ctx.chat?.id, chatType: ctx.chat?.type, user: ctx.from?.id, ms: Math.round(performance.now() - started) }, "update handled");

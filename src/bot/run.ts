@@ -1,12 +1,13 @@
 import { createServer, type Server } from "node:http";
 import { run, type RunnerHandle } from "@grammyjs/runner";
-import { GrammyError, webhookCallback } from "grammy";
+import { BotError, GrammyError, webhookCallback } from "grammy";
 import type { Logger } from "../config/logger.js";
 import type { Settings } from "../config/settings.js";
 import { ALLOWED_UPDATES, type TanyaBot } from "./bot.js";
 import { setCommands } from "./commands.js";
 import { handleHealthRequest, type HealthEndpoints } from "./health.js";
 import { describeError } from "./send.js";
+import { UpdateInProgressError } from "./state/update-claims.js";
 
 export interface RunningBot {
   mode: "polling" | "webhook";
@@ -120,6 +121,13 @@ async function startWebhook(app: TanyaBot, options: RunOptions, graceMs: number)
       return;
     }
     handleUpdate(req, res).catch((error: unknown) => {
+      if (error instanceof BotError && error.error instanceof UpdateInProgressError) {
+        // Another replica is answering it; Telegram delivers it again later, and then it is skipped or, if that
+        // replica died, handled here.
+        logger.info({ update: error.error.updateId }, "update in progress on another replica; asked Telegram to redeliver");
+        if (!res.headersSent) res.writeHead(503).end();
+        return;
+      }
       logger.error({ err: describeError(error) }, "webhook request failed");
       if (!res.headersSent) res.writeHead(500).end();
     });

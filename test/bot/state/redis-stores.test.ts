@@ -1,13 +1,16 @@
+import type { BotError } from "grammy";
 import type { Message } from "grammy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LocalButtonStore, type AnswerState } from "../../../src/bot/state/button-store.js";
 import { openState, type BotState } from "../../../src/bot/state/open-state.js";
 import { connectRedis, type RedisConnection } from "../../../src/bot/state/redis-connection.js";
 import { RedisStats } from "../../../src/bot/state/redis-stats.js";
-import { RedisUpdateClaims } from "../../../src/bot/state/update-claims.js";
+import { RedisUpdateClaims, UpdateInProgressError } from "../../../src/bot/state/update-claims.js";
 import { createLogger } from "../../../src/config/logger.js";
 import { startRedisServer, type RedisServer } from "../../helpers/redis-server.js";
-import { buttonsOf, callback, harness, JOHN, privateChatOf, sampleAnswer, SARI, textMessage, type Harness } from "../helpers.js";
+import { createBot } from "../../../src/bot/bot.js";
+import { runBot, type RunningBot } from "../../../src/bot/run.js";
+import { BOT_INFO, buttonsOf, callback, fakeEngine, harness, JOHN, privateChatOf, sampleAnswer, SARI, textMessage, TOKEN, type Harness } from "../helpers.js";
 
 /*
  * The shared stores against a real redis-server, and two bots ("replicas") sharing them the way two processes
@@ -75,11 +78,22 @@ describe("Redis stores", () => {
     expect(ttl).toBeLessThanOrEqual(24 * 3600);
   });
 
-  it("an update_id is claimed by exactly one of several replicas racing for it", async () => {
+  it("an update_id is claimed by exactly one of several replicas racing for it, and skipped by all once handled", async () => {
     const claims = [new RedisUpdateClaims(await connection()), new RedisUpdateClaims(await connection()), new RedisUpdateClaims(await connection())];
     const results = await Promise.all(claims.flatMap((claim) => [claim.claim(777), claim.claim(777)]));
-    expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await claims[0]!.claim(778)).toBe(true);
+    expect(results.filter((result) => result === "handle")).toHaveLength(1);
+    expect(results.filter((result) => result === "in-progress")).toHaveLength(5);
+    await claims[0]!.finish(777);
+    expect(await Promise.all(claims.map((claim) => claim.claim(777)))).toEqual(["handled", "handled", "handled"]);
+    expect(await claims[1]!.claim(778)).toBe("handle");
+  });
+
+  it("a claim whose replica died (never finished) runs out, and the update is handled on a later redelivery", async () => {
+    const [dead, survivor] = [new RedisUpdateClaims(await connection(), 1), new RedisUpdateClaims(await connection(), 1)];
+    expect(await dead.claim(900)).toBe("handle");
+    expect(await survivor.claim(900)).toBe("in-progress");
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await survivor.claim(900)).toBe("handle");
   });
 
   it("statistics from two replicas add up: counts, most asked, a changed vote", async () => {
@@ -111,10 +125,17 @@ describe("two bots sharing Redis", () => {
     expect(await stateA.stats.summary()).toMatchObject({ answered: 1, up: 2, down: 0 });
   });
 
-  it("a redelivered update is answered once, whichever replica gets it", async () => {
+  it("a redelivered update is answered once, whichever replica gets it; one still being answered is refused for later", async () => {
     const [a, b] = [replica(await replicaState()), replica(await replicaState())];
     const update = { update_id: 424242, ...textMessage("Apa itu SPBE?") };
-    await Promise.all([a.app.bot.handleUpdate(update), b.app.bot.handleUpdate(update), a.app.bot.handleUpdate(update)]);
+    const concurrent = await Promise.allSettled([a.app.bot.handleUpdate(update), b.app.bot.handleUpdate(update), a.app.bot.handleUpdate(update)]);
+    expect([...a.sent("sendMessage"), ...b.sent("sendMessage")]).toHaveLength(1);
+    // The webhook server answers these with 503, so Telegram tries again later.
+    for (const result of concurrent.filter((settled) => settled.status === "rejected")) {
+      expect(((result as PromiseRejectedResult).reason as BotError).error).toBeInstanceOf(UpdateInProgressError);
+    }
+    await b.app.bot.handleUpdate(update);
+    await a.app.bot.handleUpdate(update);
     expect([...a.sent("sendMessage"), ...b.sent("sendMessage")]).toHaveLength(1);
   });
 
@@ -125,6 +146,50 @@ describe("two bots sharing Redis", () => {
     expect(answered).toHaveLength(3);
     const notices = [...a.sent("sendMessage"), ...b.sent("sendMessage")].filter((payload) => String(payload.text).includes("too fast"));
     expect(notices).toHaveLength(1);
+  });
+});
+
+describe("two webhook servers sharing Redis", () => {
+  it("an update redelivered while the other replica is still answering it gets 503 (Telegram retries), and 200 once answered", async () => {
+    const SECRET = "shared-secret_1";
+    const logger = silent;
+    const servers: RunningBot[] = [];
+    let release: () => void = () => {};
+    const slowAnswer = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const sent: string[] = [];
+    try {
+      for (let replicaIndex = 0; replicaIndex < 2; replicaIndex++) {
+        const telegram = { token: TOKEN, apiRoot: undefined, adminUserIds: new Set<number>(), allowedChatIds: undefined, webhookUrl: "https://bot.example.org/hook", webhookSecret: SECRET, webhookPort: 0, maxUploadBytes: 1024 };
+        const engine = fakeEngine();
+        const answer = engine.answer;
+        engine.answer = async (question) => {
+          await slowAnswer;
+          return answer(question);
+        };
+        const state = await replicaState();
+        const app = createBot({ engine, settings: { telegram }, logger, stats: state.stats, state, botInfo: BOT_INFO });
+        app.bot.api.config.use(async (_prev, method, payload) => {
+          if (method === "sendMessage") sent.push(String((payload as { text?: string }).text));
+          const result = method === "sendMessage" ? { message_id: 1, date: 0, chat: { id: SARI.id, type: "private", first_name: "S" }, text: "x" } : true;
+          return { ok: true, result } as never;
+        });
+        servers.push(await runBot(app, { settings: { telegram }, logger, graceMs: 5_000 }));
+      }
+      const update = JSON.stringify({ update_id: 5150, ...textMessage("Apa itu SPBE?") });
+      const deliver = (server: RunningBot) => fetch(`http://127.0.0.1:${server.port}/hook`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET }, body: update });
+      const first = deliver(servers[0]!);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await deliver(servers[1]!)).status).toBe(503);
+      release();
+      expect((await first).status).toBe(200);
+      expect((await deliver(servers[1]!)).status).toBe(200);
+      expect(sent).toHaveLength(1);
+    } finally {
+      release();
+      for (const server of servers) await server.stop();
+    }
   });
 });
 
