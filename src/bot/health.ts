@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "../config/logger.js";
+import { listen } from "../util/listen.js";
 import type { BotMetrics } from "./metrics.js";
 
 /** One readiness condition: a name for the report and a check that never throws. */
@@ -55,14 +56,6 @@ export async function startHealthServer(endpoints: HealthEndpoints, port: number
   const server = createServer((req, res) => {
     if (!handleHealthRequest(endpoints, req, res)) res.writeHead(404).end();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  logger.info({ port: typeof address === "object" && address ? address.port : port }, "metrics and health endpoints started");
+  logger.info({ port: await listen(server, port) }, "metrics and health endpoints started");
   return server;
 }

@@ -3,6 +3,7 @@ import { run, type RunnerHandle } from "@grammyjs/runner";
 import { BotError, GrammyError, webhookCallback } from "grammy";
 import type { Logger } from "../config/logger.js";
 import type { Settings } from "../config/settings.js";
+import { listen } from "../util/listen.js";
 import { ALLOWED_UPDATES, type TanyaBot } from "./bot.js";
 import { setCommands } from "./commands.js";
 import { handleHealthRequest, type HealthEndpoints } from "./health.js";
@@ -132,15 +133,7 @@ async function startWebhook(app: TanyaBot, options: RunOptions, graceMs: number)
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(webhookPort, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : webhookPort;
+  const port = await listen(server, webhookPort);
   await bot.api.setWebhook(webhookUrl, { secret_token: webhookSecret, allowed_updates: [...ALLOWED_UPDATES] });
   logger.info({ port, path: hookPath }, "webhook server started");
   let resolveStopped: () => void = () => {};
