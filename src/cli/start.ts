@@ -67,9 +67,10 @@ async function botMode(settings: Settings, token: string): Promise<void> {
     metrics,
     readiness: [{ name: "index", check: () => engine.current !== undefined }, ...(redis ? [{ name: "redis", check: () => redis.ping() }] : [])],
   };
+  // Long polling has no HTTP server of its own; started before polling so a port in use stops the start cleanly.
+  const healthServer = !settings.telegram.webhookUrl && settings.metricsPort !== undefined ? await startHealthServer(health, settings.metricsPort, logger) : undefined;
   const app = createBot({ engine, settings, logger, stats: state.stats, state, metrics, options: botOptionsFromEnv(process.env) });
   const running = await runBot(app, { settings, logger, health });
-  const healthServer = running.mode === "polling" && settings.metricsPort !== undefined ? await startHealthServer(health, settings.metricsPort, logger) : undefined;
 
   // Pick up articles added, changed or removed in the folder while the bot was not running.
   engine

@@ -1,8 +1,7 @@
 import type { Logger } from "../../config/logger.js";
 import { StatsStore, type QuestionStats } from "../stats.js";
 import { LocalButtonStore, type ButtonStore } from "./button-store.js";
-import type { RateLimitStorage } from "./rate-limit-counters.js";
-import { RedisRateLimitCounters } from "./rate-limit-counters.js";
+import { RedisRateLimitCounters, type RateLimitStorage } from "./rate-limit-counters.js";
 import { RedisButtonStore } from "./redis-button-store.js";
 import { connectRedis, type RedisConnection } from "./redis-connection.js";
 import { RedisStats } from "./redis-stats.js";
