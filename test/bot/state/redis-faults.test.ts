@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHealthServer } from "../../../src/bot/health.js";
 import { openState, type BotState } from "../../../src/bot/state/open-state.js";
 import { startRedisServer, type RedisServer } from "../../helpers/redis-server.js";
-import { buttonsOf, callback, harness, JOHN, privateChatOf, SARI, textMessage, type Harness } from "../helpers.js";
+import { ADMIN, buttonsOf, callback, harness, JOHN, privateChatOf, SARI, textMessage, type Harness } from "../helpers.js";
 
 /*
  * Redis taken away under two running bots and given back: answers continue throughout with the documented
@@ -67,6 +67,9 @@ describe("Redis lost while running", () => {
       const strict = harness({ deps: { state: states[1]!, stats: states[1]!.stats }, options: { rateLimit: { limit: 2, windowMs: 60_000 } } });
       for (const question of ["satu", "dua", "tiga", "empat"]) await strict.handle(textMessage(`Pertanyaan ${question}`, { from: JOHN }));
       expect(strict.engine.questions).toHaveLength(2);
+      b.reset();
+      await b.handle(textMessage("/stats", { from: ADMIN }));
+      expect(b.sent("sendMessage")[0]?.text).toContain("Statistics are unavailable right now");
       b.reset();
       await b.handle(callback(more, { message }));
       expect(b.sent("answerCallbackQuery")[0]).toMatchObject({ text: expect.stringContaining("ajukan pertanyaannya lagi"), show_alert: true });
