@@ -4,21 +4,13 @@ import { words } from "../answer/i18n.js";
 import type { Language } from "../retrieval/language.js";
 import { plain, renderAnswer } from "./format.js";
 import { botWords, languageOfUser } from "./i18n.js";
-import { LruCache } from "./lru.js";
+import { questionOutcome } from "./metrics.js";
 import { sendMessages, startTyping } from "./send.js";
+import type { AnswerState, ButtonStore } from "./state/button-store.js";
 import type { Vote } from "./stats.js";
 import type { BotContext, BotDeps, BotOptions } from "./types.js";
 
-/** What the buttons under an answer need, kept in memory under a short key. */
-export interface AnswerState {
-  answer: Answer;
-  /** Indexes into answer.results not yet shown, in rank order. */
-  remaining: number[];
-  /** Citation number per article id (grows as "More sources" shows new articles). */
-  numbers: Map<string, number>;
-  /** One vote per user; a new vote replaces the old. */
-  votes: Map<number, Vote>;
-}
+export type { AnswerState } from "./state/button-store.js";
 
 /** callback_data layouts (Telegram allows 64 bytes; keys are 8 characters). */
 export const CALLBACK = {
@@ -60,14 +52,12 @@ export function quotedFragments(answer: Answer, resultIndex: number): string[] {
 
 /** Answers questions in chats (private and groups) and keeps the state the answer's buttons refer to. */
 export class Answering {
-  readonly states: LruCache<AnswerState>;
-
   constructor(
     private readonly deps: BotDeps,
     private readonly options: BotOptions,
-  ) {
-    this.states = new LruCache(options.answerCache.size, options.answerCache.ttlMs);
-  }
+    /** Where the state behind each answer's buttons is kept. */
+    readonly buttons: ButtonStore,
+  ) {}
 
   keyboardFor(key: string, state: AnswerState, lang: Language): InlineKeyboard {
     const w = botWords(lang);
@@ -99,6 +89,7 @@ export class Answering {
     }
     ctx.log.info({ found: answer.found, lang: answer.lang, quotes: answer.quotes.length, results: answer.results.length, chars: text.length, ms: Math.round(performance.now() - started) }, "question answered");
     this.deps.stats.recordQuestion(text, answer.found);
+    const outcome = questionOutcome(answer);
     const notice = text.length < trimmed.length ? botWords(answer.lang).tooLong(this.options.maxQuestionChars) : undefined;
     const rendered = renderAnswer(answer, this.deps.engine.articles(), notice ? { notice } : {});
     let keyboard: InlineKeyboard | undefined;
@@ -109,8 +100,11 @@ export class Answering {
         numbers: new Map(answer.citations.map((citation) => [citation.articleId, citation.number])),
         votes: new Map(),
       };
-      keyboard = this.keyboardFor(this.states.add(state), state, answer.lang);
+      // State that cannot be saved (shared store unreachable) means an answer without buttons, not no answer.
+      const key = await this.buttons.add(state);
+      if (key !== undefined) keyboard = this.keyboardFor(key, state, answer.lang);
     }
     await sendMessages(ctx, rendered.messages, { ...(replyTo === undefined ? {} : { replyTo }), ...(keyboard ? { keyboard } : {}) });
+    this.deps.metrics?.questionAnswered(outcome, (performance.now() - started) / 1000);
   }
 }

@@ -15,6 +15,9 @@ import { startFeature } from "./features/start.js";
 import { plain } from "./format.js";
 import { botWords, languageOfUser } from "./i18n.js";
 import { describeError, sendMessages } from "./send.js";
+import { memoryState } from "./state/open-state.js";
+import type { RateLimitStorage } from "./state/rate-limit-counters.js";
+import { UpdateInProgressError } from "./state/update-claims.js";
 import { DEFAULT_BOT_OPTIONS, type BotContext, type BotDeps, type BotOptions } from "./types.js";
 
 /**
@@ -122,8 +125,15 @@ export function createBot(deps: BotDeps): TanyaBot {
   };
   bot.api.config.use(withTimeout);
   const logFailures: Transformer = async (prev, method, payload, signal) => {
-    const result = await prev(method, payload, signal);
+    let result: Awaited<ReturnType<typeof prev>>;
+    try {
+      result = await prev(method, payload, signal);
+    } catch (error) {
+      if (error instanceof HttpError) deps.metrics?.botApiError(method, "network");
+      throw error;
+    }
     if (!result.ok) {
+      deps.metrics?.botApiError(method, result.error_code);
       const quiet = result.error_code === 400 && /not modified/i.test(result.description);
       deps.logger[quiet ? "debug" : "warn"]({ method, code: result.error_code, description: result.description, retryAfter: result.parameters?.retry_after }, "Bot API call failed");
     }
@@ -155,13 +165,26 @@ export function createBot(deps: BotDeps): TanyaBot {
   };
   bot.api.config.use(retryPolling);
 
+  const state = deps.state ?? memoryState(options.answerCache);
   const inFlight = new InFlight();
   bot.use(async (ctx, next) => {
     inFlight.begin(ctx.update.update_id);
     const started = performance.now();
     ctx.log = deps.logger.child({ update: ctx.update.update_id });
     try {
-      await next();
+      // Claimed before anything is sent: a webhook update redelivered (to this or another replica) after its
+      // first delivery failed or timed out is answered once.
+      const claim = await state.updates.claim(ctx.update.update_id);
+      if (claim === "handled") {
+        ctx.log.info({ type: updateType(ctx.update) }, "update handled before (redelivery); skipped");
+        return;
+      }
+      if (claim === "in-progress") throw new UpdateInProgressError(ctx.update.update_id);
+      try {
+        await next();
+      } finally {
+        await state.updates.finish(ctx.update.update_id);
+      }
     } finally {
       inFlight.end();
       ctx.log.info({ type: updateType(ctx.update), chat: ctx.chat?.id, chatType: ctx.chat?.type, user: ctx.from?.id, ms: Math.round(performance.now() - started) }, "update handled");
@@ -193,6 +216,7 @@ export function createBot(deps: BotDeps): TanyaBot {
   });
 
   const rateLimited = (ctx: BotContext): void => {
+    deps.metrics?.rateLimited(ctx.inlineQuery ? "inline" : "user");
     ctx.log.info({ user: ctx.from?.id }, "rate limited");
     const w = botWords(languageOfUser(ctx.from?.language_code));
     const reply = ctx.inlineQuery
@@ -201,6 +225,7 @@ export function createBot(deps: BotDeps): TanyaBot {
     reply.catch((error: unknown) => ctx.log.warn({ err: describeError(error) }, "could not send the rate-limit notice"));
   };
   const chatRateLimited = (ctx: BotContext): void => {
+    deps.metrics?.rateLimited("chat");
     ctx.log.info({ chat: ctx.chat?.id }, "chat rate limited");
     const w = botWords(languageOfUser(ctx.from?.language_code));
     sendMessages(ctx, [plain(w.chatRateLimited)], ctx.msg ? { replyTo: ctx.msg.message_id } : {}).catch((error: unknown) => ctx.log.warn({ err: describeError(error) }, "could not send the rate-limit notice"));
@@ -210,16 +235,19 @@ export function createBot(deps: BotDeps): TanyaBot {
   const chatKeyOf = (ctx: BotContext) => (ctx.chat && ctx.chat.type !== "private" ? String(ctx.chat.id) : undefined);
   // Applied only where a question reaches the engine, so group chatter never counts against anyone. The plugin
   // calls onLimitExceeded once per key and window, so a flood gets one notice, not one reply per message.
-  const userLimiter = limit<BotContext, never>({ timeFrame: options.rateLimit.windowMs, limit: options.rateLimit.limit, keyGenerator: keyOf, onLimitExceeded: rateLimited }) as MiddlewareFn<BotContext>;
-  const chatLimiter = limit<BotContext, never>({ timeFrame: options.chatRateLimit.windowMs, limit: options.chatRateLimit.limit, keyGenerator: chatKeyOf, onLimitExceeded: chatRateLimited, keyPrefix: "CHAT_RATE_LIMITER" }) as MiddlewareFn<BotContext>;
+  // Counted in Redis with REDIS_URL, so a limit holds across replicas.
+  const limiter = (budget: { limit: number; windowMs: number }, keyGenerator: (ctx: BotContext) => string | undefined, onLimitExceeded: (ctx: BotContext) => void, keyPrefix: string) =>
+    limit<BotContext, RateLimitStorage>({ timeFrame: budget.windowMs, limit: budget.limit, keyGenerator, onLimitExceeded, keyPrefix, storageClient: state.rateLimitStorage(budget.windowMs) }) as MiddlewareFn<BotContext>;
+  const userLimiter = limiter(options.rateLimit, keyOf, rateLimited, "RATE_LIMITER");
+  const chatLimiter = limiter(options.chatRateLimit, chatKeyOf, chatRateLimited, "CHAT_RATE_LIMITER");
   // Per user first, so a user over their own budget does not use up the group's.
   const questionLimiter: MiddlewareFn<BotContext> = (ctx, next) =>
     userLimiter(ctx, async () => {
       await chatLimiter(ctx, next);
     });
-  const inlineLimiter = limit<BotContext, never>({ timeFrame: options.inlineRateLimit.windowMs, limit: options.inlineRateLimit.limit, keyGenerator: keyOf, onLimitExceeded: rateLimited }) as MiddlewareFn<BotContext>;
+  const inlineLimiter = limiter(options.inlineRateLimit, keyOf, rateLimited, "INLINE_RATE_LIMITER");
 
-  const answering = new Answering(deps, options);
+  const answering = new Answering(deps, options, state.buttons);
   const onError = async (error: BotError<BotContext>) => {
     const ctx = error.ctx;
     ctx.log.error({ err: describeError(error.error), stack: error.error instanceof Error ? error.error.stack : undefined, type: updateType(ctx.update) }, "update failed");

@@ -133,5 +133,6 @@ export const ADMIN_WORDS = {
   statsFeedback: (up: number, down: number) => `Feedback: 👍 ${up} · 👎 ${down}`,
   statsTop: "Most asked:",
   statsNoQuestions: "No questions yet.",
+  statsUnavailable: "Statistics are unavailable right now: the shared store (Redis) does not answer. Questions are still answered; try /stats again later.",
   statsSince: (date: string) => `Since ${date}`,
 } as const;

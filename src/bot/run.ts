@@ -1,11 +1,14 @@
 import { createServer, type Server } from "node:http";
 import { run, type RunnerHandle } from "@grammyjs/runner";
-import { webhookCallback } from "grammy";
+import { BotError, GrammyError, webhookCallback } from "grammy";
 import type { Logger } from "../config/logger.js";
 import type { Settings } from "../config/settings.js";
+import { listen } from "../util/listen.js";
 import { ALLOWED_UPDATES, type TanyaBot } from "./bot.js";
 import { setCommands } from "./commands.js";
+import { handleHealthRequest, type HealthEndpoints } from "./health.js";
 import { describeError } from "./send.js";
+import { UpdateInProgressError } from "./state/update-claims.js";
 
 export interface RunningBot {
   mode: "polling" | "webhook";
@@ -22,7 +25,12 @@ export interface RunOptions {
   logger: Logger;
   /** How long a stop waits for in-flight updates. */
   graceMs?: number;
+  /** Served on the webhook port: /healthz, /readyz, /metrics (only /healthz and /readyz without metrics). */
+  health?: HealthEndpoints;
 }
+
+/** Logged (fatal) when getUpdates answers 409: another process polls with the same token, or a webhook is set. */
+export const POLLING_CONFLICT_MESSAGE = "another instance is polling; run replicas in webhook mode";
 
 async function waitIdle(app: TanyaBot, graceMs: number, logger: Logger): Promise<void> {
   if (app.inFlight() === 0) return;
@@ -58,11 +66,15 @@ async function startPolling(app: TanyaBot, logger: Logger, graceMs: number): Pro
     runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: app.options.pollTimeoutSeconds }, silent: true, retryInterval: "exponential", maxRetryTime: 60 * 60 * 1000 },
   });
   logger.info({ allowedUpdates: ALLOWED_UPDATES }, "long polling started");
+  let conflicted = false;
+  // The runner gives up on 401 and 409 at once; 409 means Telegram ended this poll for another one.
   const stopped = (handle.task() ?? Promise.resolve()).then(
     () => undefined,
     (error: unknown) => {
-      logger.fatal({ err: describeError(error) }, "long polling stopped");
-      throw error;
+      conflicted = error instanceof GrammyError && error.error_code === 409;
+      if (conflicted) logger.fatal({ err: describeError(error) }, POLLING_CONFLICT_MESSAGE);
+      else logger.fatal({ err: describeError(error) }, "long polling stopped");
+      throw conflicted ? new Error(POLLING_CONFLICT_MESSAGE) : error;
     },
   );
   let stopping: Promise<void> | undefined;
@@ -74,8 +86,9 @@ async function startPolling(app: TanyaBot, logger: Logger, graceMs: number): Pro
         if (handle.isRunning()) await handle.stop();
         await waitIdle(app, graceMs, logger);
         // The runner does not confirm the last batch; without this, a restart would answer it again.
+        // Not after a 409: that getUpdates would in turn end the poll of the instance that is serving.
         const last = app.lastUpdateId();
-        if (last !== undefined) {
+        if (last !== undefined && !conflicted) {
           await bot.api.getUpdates({ offset: last + 1, limit: 1, timeout: 0, allowed_updates: [...ALLOWED_UPDATES] }).catch((error: unknown) => logger.warn({ err: describeError(error) }, "could not confirm the last updates"));
         }
         logger.info("long polling stopped");
@@ -97,11 +110,8 @@ async function startWebhook(app: TanyaBot, options: RunOptions, graceMs: number)
   const handleUpdate = webhookCallback(bot, "http", { secretToken: webhookSecret, onTimeout: "return", timeoutMilliseconds: 8_000 });
   let accepting = true;
   const server: Server = createServer((req, res) => {
+    if (handleHealthRequest(options.health ?? { readiness: [] }, req, res, () => accepting)) return;
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (req.method === "GET" && url.pathname === "/healthz") {
-      res.writeHead(accepting ? 200 : 503, { "content-type": "text/plain" }).end(accepting ? "ok\n" : "stopping\n");
-      return;
-    }
     if (req.method !== "POST" || url.pathname !== hookPath) {
       res.writeHead(404).end();
       return;
@@ -112,19 +122,18 @@ async function startWebhook(app: TanyaBot, options: RunOptions, graceMs: number)
       return;
     }
     handleUpdate(req, res).catch((error: unknown) => {
+      if (error instanceof BotError && error.error instanceof UpdateInProgressError) {
+        // Another replica is answering it; Telegram delivers it again later, and then it is skipped or, if that
+        // replica died, handled here.
+        logger.info({ update: error.error.updateId }, "update in progress on another replica; asked Telegram to redeliver");
+        if (!res.headersSent) res.writeHead(503).end();
+        return;
+      }
       logger.error({ err: describeError(error) }, "webhook request failed");
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(webhookPort, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : webhookPort;
+  const port = await listen(server, webhookPort);
   await bot.api.setWebhook(webhookUrl, { secret_token: webhookSecret, allowed_updates: [...ALLOWED_UPDATES] });
   logger.info({ port, path: hookPath }, "webhook server started");
   let resolveStopped: () => void = () => {};

@@ -6,7 +6,7 @@ import { replaceFileAtomically } from "../util/durable-fs.js";
 export const STATS_FILE = "bot-stats.json";
 const STATS_VERSION = 1;
 /** Distinct questions remembered for "most asked"; the least asked are forgotten first. */
-const MAX_DISTINCT_QUESTIONS = 500;
+export const MAX_DISTINCT_QUESTIONS = 500;
 
 interface AskedQuestion {
   text: string;
@@ -34,6 +34,27 @@ export interface StatsSummary {
 }
 
 export type Vote = "up" | "down";
+
+/**
+ * Question and feedback statistics for /stats. Implementations: `StatsStore` (a file in DATA_DIR) and
+ * `RedisStats` (shared by replicas). Recording never throws and never delays an answer.
+ */
+export interface QuestionStats {
+  recordQuestion(question: string, found: boolean, at?: Date): void;
+  recordFeedback(vote: Vote, previous?: Vote): void;
+  summary(topN?: number): Promise<StatsSummary>;
+  /** Writes pending changes now (called on shutdown). */
+  flush(): Promise<void>;
+}
+
+/** Longest question text kept for "most asked". */
+export const MAX_QUESTION_CHARS_KEPT = 300;
+
+/** The key a question is counted under and the text shown for it in /stats (undefined: nothing to count). */
+export function questionKey(question: string): { key: string; text: string } | undefined {
+  const key = normaliseQuestion(question).slice(0, MAX_QUESTION_CHARS_KEPT);
+  return key === "" ? undefined : { key, text: question.replace(/\s+/g, " ").trim().slice(0, MAX_QUESTION_CHARS_KEPT) };
+}
 
 function emptyStats(now: Date): StatsData {
   return { version: STATS_VERSION, since: now.toISOString(), answered: 0, notFound: 0, feedback: { up: 0, down: 0 }, asked: {} };
@@ -74,7 +95,7 @@ function sanitise(raw: unknown, now: Date): StatsData {
  * either the previous or the new file. A corrupt file is moved aside and counting starts again: statistics are
  * never worth a bot that does not start.
  */
-export class StatsStore {
+export class StatsStore implements QuestionStats {
   private data: StatsData;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
@@ -117,21 +138,20 @@ export class StatsStore {
   recordQuestion(question: string, found: boolean, at: Date = new Date()): void {
     if (found) this.data.answered++;
     else this.data.notFound++;
-    const key = normaliseQuestion(question).slice(0, 300);
-    if (key !== "") {
-      const entry = this.data.asked[key];
+    const asked = questionKey(question);
+    if (asked) {
+      const entry = this.data.asked[asked.key];
       if (entry) {
         entry.count++;
         entry.lastAt = at.toISOString();
       } else {
-        this.data.asked[key] = { text: question.replace(/\s+/g, " ").trim().slice(0, 300), count: 1, lastAt: at.toISOString() };
+        this.data.asked[asked.key] = { text: asked.text, count: 1, lastAt: at.toISOString() };
         this.prune();
       }
     }
     this.changed();
   }
 
-  /** Counts a vote; `previous` is the same user's earlier vote on the same answer, which the new one replaces. */
   recordFeedback(vote: Vote, previous?: Vote): void {
     if (previous === vote) return;
     if (previous) this.data.feedback[previous] = Math.max(0, this.data.feedback[previous] - 1);
@@ -139,7 +159,7 @@ export class StatsStore {
     this.changed();
   }
 
-  summary(topN = 10): StatsSummary {
+  async summary(topN = 10): Promise<StatsSummary> {
     const top = Object.values(this.data.asked)
       .sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt))
       .slice(0, topN)
@@ -147,7 +167,6 @@ export class StatsStore {
     return { since: this.data.since, answered: this.data.answered, notFound: this.data.notFound, up: this.data.feedback.up, down: this.data.feedback.down, top };
   }
 
-  /** Writes pending changes now (called on shutdown). */
   async flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);

@@ -3,7 +3,9 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "../config/logger.js";
 import type { Settings } from "../config/settings.js";
 import type { Engine } from "../engine/engine.js";
-import type { StatsStore } from "./stats.js";
+import type { BotMetrics } from "./metrics.js";
+import type { BotState } from "./state/open-state.js";
+import type { QuestionStats } from "./stats.js";
 
 /**
  * What the bot needs from the answering engine. The real `Engine` satisfies it; handler tests pass a small
@@ -57,7 +59,11 @@ export interface BotDeps {
   engine: BotEngine;
   settings: Pick<Settings, "telegram">;
   logger: Logger;
-  stats: StatsStore;
+  stats: QuestionStats;
+  /** Button state, update de-duplication and rate-limit counters; defaults to this process's memory. */
+  state?: Pick<BotState, "buttons" | "updates" | "rateLimitStorage">;
+  /** Prometheus metrics; none by default. */
+  metrics?: BotMetrics;
   options?: Partial<BotOptions>;
   /** Skips getMe (tests); otherwise `bot.init()` fetches it. */
   botInfo?: UserFromGetMe;

@@ -3,10 +3,12 @@
  * from @BotFather and a question-and-answer chat in the terminal.
  */
 import { createBot } from "../bot/bot.js";
+import { startHealthServer, type HealthEndpoints } from "../bot/health.js";
+import { BotMetrics } from "../bot/metrics.js";
 import { runBot } from "../bot/run.js";
-import { StatsStore } from "../bot/stats.js";
+import { openState } from "../bot/state/open-state.js";
 import { BOTFATHER_HELP, runTerminalChat } from "../bot/terminal.js";
-import type { BotOptions } from "../bot/types.js";
+import { DEFAULT_BOT_OPTIONS, type BotOptions } from "../bot/types.js";
 import { createLogger, type Logger } from "../config/logger.js";
 import { loadSettings, type Settings } from "../config/settings.js";
 import { Engine } from "../engine/engine.js";
@@ -53,10 +55,22 @@ async function terminalMode(settings: Settings): Promise<void> {
 
 async function botMode(settings: Settings, token: string): Promise<void> {
   const logger: Logger = createLogger(settings.logLevel, token);
+  // First, so an unreachable REDIS_URL stops the start before the model is loaded.
+  const state = await openState({ dataDir: settings.dataDir, redisUrl: settings.redisUrl, buttons: DEFAULT_BOT_OPTIONS.answerCache }, logger);
   const engine = await Engine.open({ settings, logger });
-  const stats = await StatsStore.open(settings.dataDir, logger);
-  const app = createBot({ engine, settings, logger, stats, options: botOptionsFromEnv(process.env) });
-  const running = await runBot(app, { settings, logger });
+  const metrics = new BotMetrics();
+  engine.onRefreshed = (result) => metrics.refreshed(result);
+  metrics.observeIndex(() => ({ articles: engine.current.articles.size, passages: engine.current.passagesByLabel.size, generation: engine.current.generation }));
+  const redis = state.redis;
+  if (redis) metrics.observeUp("tanya_redis_up", "1 while Redis (REDIS_URL) answers, 0 during an outage", () => redis.ping());
+  const health: HealthEndpoints = {
+    metrics,
+    readiness: [{ name: "index", check: () => engine.current !== undefined }, ...(redis ? [{ name: "redis", check: () => redis.ping() }] : [])],
+  };
+  // Long polling has no HTTP server of its own; started before polling so a port in use stops the start cleanly.
+  const healthServer = !settings.telegram.webhookUrl && settings.metricsPort !== undefined ? await startHealthServer(health, settings.metricsPort, logger) : undefined;
+  const app = createBot({ engine, settings, logger, stats: state.stats, state, metrics, options: botOptionsFromEnv(process.env) });
+  const running = await runBot(app, { settings, logger, health });
 
   // Pick up articles added, changed or removed in the folder while the bot was not running.
   engine
@@ -79,7 +93,8 @@ async function botMode(settings: Settings, token: string): Promise<void> {
     logger.info({ signal }, "shutting down: finishing in-flight answers");
     try {
       await running.stop();
-      await stats.flush();
+      healthServer?.close();
+      await state.close();
       await engine.close();
     } catch (error) {
       logger.error({ reason: (error as Error).message }, "error during shutdown");
@@ -94,7 +109,7 @@ async function botMode(settings: Settings, token: string): Promise<void> {
   try {
     await running.stopped;
   } catch {
-    // Unrecoverable polling error (401 bad token, 409 another instance): logged by run.ts.
+    // Unrecoverable polling error (401 bad token, 409 another instance polling): logged by run.ts.
     if (!shuttingDown) await shutdown("fatal", 1);
   }
 }

@@ -32,6 +32,10 @@ export interface Settings {
     maxUploadBytes: number;
   };
   logLevel: string;
+  /** Shared state for several replicas (buttons, rate limits, statistics, update de-duplication); unset: one process. */
+  redisUrl: string | undefined;
+  /** Long-polling mode: port of /metrics, /healthz and /readyz (webhook mode serves them on PORT). */
+  metricsPort: number | undefined;
 }
 
 export const BUNDLED_MODEL = "all-MiniLM-L6-v2";
@@ -97,5 +101,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Pa
       maxUploadBytes: positiveInt(env.MAX_UPLOAD_BYTES, 2 * 1024 * 1024, "MAX_UPLOAD_BYTES"),
     },
     logLevel: env.LOG_LEVEL?.trim() || "info",
+    redisUrl: env.REDIS_URL?.trim() || undefined,
+    metricsPort: env.METRICS_PORT?.trim() ? positiveInt(env.METRICS_PORT, 9464, "METRICS_PORT") : undefined,
   };
 }

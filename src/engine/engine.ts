@@ -84,6 +84,8 @@ export class Engine {
   private chunking: ChunkOptions = DEFAULT_CHUNKING;
   /** Set when opening had to (re)build the index: what that build did. */
   startupReport: RefreshReport | undefined;
+  /** Told about every refresh that ran: whether it succeeded and how long it took (metrics). */
+  onRefreshed: ((result: { ok: boolean; seconds: number }) => void) | undefined;
   /** Reliability tests only (TANYA_TEST_REFRESH_FAULT, see test-faults.ts); undefined in production. */
   private readonly testFaultHook = refreshFaultHookFromEnv();
 
@@ -183,7 +185,7 @@ export class Engine {
     // being written stays consistent either way (CURRENT is replaced atomically), so a warning is enough.
     const onLockCompromised = (error: Error): void => this.logger.warn({ reason: error.message }, "refresh lock compromised; continuing (the index swap is atomic)");
     const run = this.refreshChain.then(() =>
-      withIndexLock(this.settings.dataDir, onLockCompromised, async () => {
+      this.observed(() => withIndexLock(this.settings.dataDir, onLockCompromised, async () => {
         // A full rebuild re-reads every file; otherwise unchanged files are reused from the serving index.
         const scan = await this.scan(rebuildReason || !this.snapshot ? new Map() : this.snapshot.articles);
         const { snapshot, report } = await refreshIndex({
@@ -203,10 +205,23 @@ export class Engine {
         this.snapshot = snapshot;
         this.logger.info({ added: report.added.length, updated: report.updated.length, removed: report.removed.length, unchanged: report.unchanged, passagesEmbedded: report.passagesEmbedded, problems: report.problems.length, seconds: Number(report.seconds.toFixed(3)) }, "knowledge refreshed");
         return report;
-      }),
+      })),
     );
     this.refreshChain = run.catch(() => {});
     return run;
+  }
+
+  private async observed<T>(work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const report = (ok: boolean): void => this.onRefreshed?.({ ok, seconds: (performance.now() - started) / 1000 });
+    try {
+      const result = await work();
+      report(true);
+      return result;
+    } catch (error) {
+      report(false);
+      throw error;
+    }
   }
 
   /** Stores an uploaded article (validated first; a bad file changes nothing) and indexes it. */

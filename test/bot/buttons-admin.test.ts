@@ -58,11 +58,11 @@ describe("answer buttons", () => {
     const down = buttons.find((data) => data.endsWith(":d"))!;
     await h.handle(callback(up, { message }));
     await h.handle(callback(up, { message }));
-    expect(h.stats.summary()).toMatchObject({ up: 1, down: 0 });
+    expect(await h.stats.summary()).toMatchObject({ up: 1, down: 0 });
     await h.handle(callback(down, { message }));
-    expect(h.stats.summary()).toMatchObject({ up: 0, down: 1 });
+    expect(await h.stats.summary()).toMatchObject({ up: 0, down: 1 });
     await h.handle(callback(up, { message, from: JOHN }));
-    expect(h.stats.summary()).toMatchObject({ up: 1, down: 1 });
+    expect(await h.stats.summary()).toMatchObject({ up: 1, down: 1 });
     expect(h.sent("answerCallbackQuery")[0]).toMatchObject({ text: expect.stringContaining("Terima kasih") });
   });
 

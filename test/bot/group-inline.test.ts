@@ -100,7 +100,7 @@ describe("inline mode", () => {
     expect(new Set(results.map((result) => result.id)).size).toBe(results.length);
     expect(call?.cache_time).toBe(10);
     // Inline keystrokes are not counted as asked questions.
-    expect(h.stats.summary().answered).toBe(0);
+    expect((await h.stats.summary()).answered).toBe(0);
   });
 
   it("nothing relevant: no results and a button to the private chat", async () => {

@@ -59,7 +59,7 @@ describe("private chats", () => {
     const buttons = buttonsOf(answer);
     expect(buttons.map((data) => data.split(":")[0])).toEqual(["m", "p", "f", "f"]);
     for (const data of buttons) expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
-    expect(h.stats.summary().answered).toBe(1);
+    expect((await h.stats.summary()).answered).toBe(1);
   });
 
   it("answers in English when the question is English", async () => {
@@ -79,7 +79,7 @@ describe("private chats", () => {
     expect(reply?.text).toContain("The knowledge base currently covers:");
     expect(reply?.text).toContain("• Kemlu gandeng Pemkot Surabaya");
     expect(reply?.reply_markup).toBeUndefined();
-    expect(h.stats.summary()).toMatchObject({ answered: 0, notFound: 1 });
+    expect(await h.stats.summary()).toMatchObject({ answered: 0, notFound: 1 });
   });
 
   it("splits an answer longer than 4096 characters at quote boundaries; buttons only under the last part", async () => {

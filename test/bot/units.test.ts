@@ -92,14 +92,14 @@ describe("StatsStore", () => {
     await stats.flush();
     expect(readdirSync(dir)).toEqual([STATS_FILE]);
     const again = await StatsStore.open(dir);
-    expect(again.summary()).toMatchObject({ answered: 2, notFound: 1, up: 0, down: 1, top: [{ text: "Apa itu SPBE?", count: 2 }, { text: "Siapa?", count: 1 }] });
+    expect(await again.summary()).toMatchObject({ answered: 2, notFound: 1, up: 0, down: 1, top: [{ text: "Apa itu SPBE?", count: 2 }, { text: "Siapa?", count: 1 }] });
   });
 
   it("a corrupt file is moved aside and counting starts again", async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, STATS_FILE), "{ not json");
     const stats = await StatsStore.open(dir);
-    expect(stats.summary()).toMatchObject({ answered: 0, notFound: 0 });
+    expect(await stats.summary()).toMatchObject({ answered: 0, notFound: 0 });
     expect(readdirSync(dir).some((name) => name.startsWith(`${STATS_FILE}.corrupt-`))).toBe(true);
     stats.recordQuestion("x", true);
     await stats.flush();
@@ -110,7 +110,7 @@ describe("StatsStore", () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, STATS_FILE), JSON.stringify({ answered: "many", notFound: 3, feedback: null, asked: { a: { text: "a", count: -1 }, b: { text: "b", count: 2 } } }));
     const stats = await StatsStore.open(dir);
-    expect(stats.summary()).toMatchObject({ answered: 0, notFound: 3, up: 0, top: [{ text: "b", count: 2 }] });
+    expect(await stats.summary()).toMatchObject({ answered: 0, notFound: 3, up: 0, top: [{ text: "b", count: 2 }] });
   });
 });
 

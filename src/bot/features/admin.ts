@@ -143,7 +143,12 @@ export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotCo
   });
 
   composer.command("stats", async (ctx) => {
-    const summary = deps.stats.summary(10);
+    // Only shared statistics can fail to load (Redis unreachable); answering goes on meanwhile.
+    const summary = await deps.stats.summary(10).catch((error: unknown) => ctx.log.warn({ reason: (error as Error).message }, "statistics unavailable"));
+    if (!summary) {
+      await sendMessages(ctx, [plain(ADMIN_WORDS.statsUnavailable)], replyTo(ctx));
+      return;
+    }
     const lines = [
       FormattedString.bold(ADMIN_WORDS.statsTitle),
       plain(ADMIN_WORDS.statsSince(formatDate(summary.since.slice(0, 10), "en"))),

@@ -9,8 +9,8 @@ import type { BotContext, BotDeps } from "../types.js";
 const MORE_PAGE = 3;
 
 /**
- * The buttons under an answer. callback_data carries only a short key into the in-memory answer cache; an
- * unknown or evicted key (bot restarted, answer older than the cache) gets a friendly "ask again", and data
+ * The buttons under an answer. callback_data carries only a short key into the button store; an unknown or
+ * evicted key (answer older than 24 h, shared store unreachable) gets a friendly "ask again", and data
  * that does not parse (crafted by a client) gets "no longer valid" — neither ever throws.
  */
 export function buttonsFeature(deps: BotDeps, answering: Answering): Composer<BotContext> {
@@ -18,7 +18,7 @@ export function buttonsFeature(deps: BotDeps, answering: Answering): Composer<Bo
   const lang = (ctx: BotContext) => languageOfUser(ctx.from?.language_code);
 
   const stateOr = async (ctx: BotContext, key: string) => {
-    const state = answering.states.get(key);
+    const state = await answering.buttons.get(key);
     if (!state) await ctx.answerCallbackQuery({ text: botWords(lang(ctx)).expired, show_alert: true });
     return state;
   };
@@ -33,6 +33,7 @@ export function buttonsFeature(deps: BotDeps, answering: Answering): Composer<Bo
       return;
     }
     const page = state.remaining.splice(0, MORE_PAGE);
+    await answering.buttons.update(key, state);
     await ctx.answerCallbackQuery();
     const results = page.map((index) => state.answer.results[index]!);
     const messages = renderMoreResults(results, state.numbers, state.answer.lang);
@@ -66,11 +67,13 @@ export function buttonsFeature(deps: BotDeps, answering: Answering): Composer<Bo
   });
 
   composer.callbackQuery(/^f:([\w-]{1,16}):([ud])$/, async (ctx) => {
-    const state = await stateOr(ctx, ctx.match[1]!);
+    const key = ctx.match[1]!;
+    const state = await stateOr(ctx, key);
     if (!state) return;
     const vote = ctx.match[2] === "u" ? "up" : "down";
     const previous = state.votes.get(ctx.from.id);
     state.votes.set(ctx.from.id, vote);
+    await answering.buttons.update(key, state);
     deps.stats.recordFeedback(vote, previous);
     ctx.log.info({ vote, changed: previous !== undefined && previous !== vote }, "feedback");
     const w = botWords(state.answer.lang);
