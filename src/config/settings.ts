@@ -32,6 +32,10 @@ export interface Settings {
     maxUploadBytes: number;
   };
   logLevel: string;
+  /** ALLOW_PRIVATE_URLS: links may point at private and loopback addresses (intranet deployments, tests). */
+  allowPrivateUrls: boolean;
+  /** OCR (on/off): scanned PDF pages are recognised offline (tesseract.js with packaged language data). */
+  ocr: boolean;
 }
 
 export const BUNDLED_MODEL = "all-MiniLM-L6-v2";
@@ -63,6 +67,14 @@ function positiveInt(raw: string | undefined, fallback: number, name: string): n
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number; got "${raw}"`);
   return value;
+}
+
+function onOff(raw: string | undefined, fallback: boolean, name: string): boolean {
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === "") return fallback;
+  if (value === "on" || value === "true") return true;
+  if (value === "off" || value === "false") return false;
+  throw new Error(`${name} must be "on" or "off"; got "${raw}"`);
 }
 
 /** Settings from the environment (after `.env`); `overrides` lets tests and tools point at other folders. */
@@ -97,5 +109,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Pa
       maxUploadBytes: positiveInt(env.MAX_UPLOAD_BYTES, 2 * 1024 * 1024, "MAX_UPLOAD_BYTES"),
     },
     logLevel: env.LOG_LEVEL?.trim() || "info",
+    allowPrivateUrls: env.ALLOW_PRIVATE_URLS?.trim() === "true",
+    ocr: onOff(env.OCR, true, "OCR"),
   };
 }

@@ -11,6 +11,8 @@ import { IndexUnavailableError, loadSnapshot, withIndexLock } from "../index/sto
 import type { Article } from "../knowledge/article.js";
 import { DEFAULT_CHUNKING, type ChunkOptions } from "../passages/chunk.js";
 import { deleteArticleFiles, saveArticleFile, scanKnowledge, type KnowledgeScan } from "../knowledge/folder.js";
+import { fetchDocument } from "../knowledge/fetch/fetch-document.js";
+import { saveFetchedDocument } from "../knowledge/fetch/save-link.js";
 import { Glossary } from "../retrieval/glossary.js";
 import { DEFAULT_FUSION, retrieve, type Candidate, type FusionSettings, type RetrievalMode } from "../retrieval/hybrid.js";
 import type { Language } from "../retrieval/language.js";
@@ -213,6 +215,19 @@ export class Engine {
   async addArticle(fileName: string, bytes: Buffer, callbacks: RefreshCallbacks = {}): Promise<{ article: Article; replaced: string[]; report: RefreshReport }> {
     const { article, replaced } = await saveArticleFile(this.settings.knowledgeDir, fileName, bytes);
     // Saved, but not indexed yet: say so instead of "not added" (the file is there and a later refresh indexes it).
+    const report = await this.refresh(callbacks).catch((error: unknown) => {
+      throw new IndexNotUpdatedError([article.file], error);
+    });
+    return { article, replaced, report };
+  }
+
+  /**
+   * Fetches a link (http(s), public addresses unless ALLOW_PRIVATE_URLS, size-limited), stores it like an upload
+   * with its URL in a sidecar, and indexes it. The same link added again replaces the earlier file.
+   */
+  async addUrl(url: string, callbacks: RefreshCallbacks = {}): Promise<{ article: Article; replaced: string[]; report: RefreshReport }> {
+    const fetched = await fetchDocument(url, { maxBytes: this.settings.telegram.maxUploadBytes, allowPrivate: this.settings.allowPrivateUrls });
+    const { article, replaced } = await saveFetchedDocument(this.settings.knowledgeDir, url, fetched);
     const report = await this.refresh(callbacks).catch((error: unknown) => {
       throw new IndexNotUpdatedError([article.file], error);
     });
