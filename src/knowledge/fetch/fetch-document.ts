@@ -87,6 +87,12 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Stops reading a body (the connection is dropped); undici reports that as an error nobody needs to hear. */
+function abandon(body: Readable): void {
+  body.on("error", () => {});
+  body.destroy();
+}
+
 /** Reads a body up to `maxBytes`, destroying the stream the moment the limit is passed. */
 async function readLimited(body: Readable, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -94,7 +100,7 @@ async function readLimited(body: Readable, maxBytes: number): Promise<Buffer> {
   for await (const chunk of body) {
     size += (chunk as Buffer).length;
     if (size > maxBytes) {
-      body.destroy();
+      abandon(body);
       throw new FetchError(`The document is larger than the limit of ${megabytes(maxBytes)}.`);
     }
     chunks.push(chunk as Buffer);
@@ -176,7 +182,7 @@ export async function fetchDocument(rawUrl: string, options: FetchOptions): Prom
       }
       const declaredLength = Number(header(headers, "content-length"));
       if (Number.isFinite(declaredLength) && declaredLength > options.maxBytes) {
-        body.destroy();
+        abandon(body);
         throw new FetchError(`The document is ${megabytes(declaredLength)}; the limit is ${megabytes(options.maxBytes)}.`);
       }
       const contentType = parseContentType(header(headers, "content-type"));
@@ -184,7 +190,7 @@ export async function fetchDocument(rawUrl: string, options: FetchOptions): Prom
       // Generic or missing types are decided by the bytes; any other declared type is refused before its body is read.
       const generic = contentType.mediaType === "" || contentType.mediaType === "application/octet-stream" || contentType.mediaType === "binary/octet-stream";
       if (!declaredType && !generic) {
-        body.destroy();
+        abandon(body);
         throw new FetchError(`Unsupported document type ${contentType.mediaType}; links may serve HTML, PDF, DOCX, plain text or Markdown.`);
       }
       const raw = await readLimited(body, options.maxBytes);
