@@ -11,8 +11,8 @@ import { IndexUnavailableError, loadSnapshot, withIndexLock } from "../index/sto
 import type { Article } from "../knowledge/article.js";
 import { DEFAULT_CHUNKING, type ChunkOptions } from "../passages/chunk.js";
 import { deleteArticleFiles, saveArticleFile, scanKnowledge, type KnowledgeScan } from "../knowledge/folder.js";
-import { fetchDocument } from "../knowledge/fetch/fetch-document.js";
-import { saveFetchedDocument } from "../knowledge/fetch/save-link.js";
+import { addLinkToKnowledge } from "../knowledge/fetch/save-link.js";
+import { shutdownOcr } from "../knowledge/ocr/index.js";
 import { Glossary } from "../retrieval/glossary.js";
 import { DEFAULT_FUSION, retrieve, type Candidate, type FusionSettings, type RetrievalMode } from "../retrieval/hybrid.js";
 import type { Language } from "../retrieval/language.js";
@@ -226,8 +226,7 @@ export class Engine {
    * with its URL in a sidecar, and indexes it. The same link added again replaces the earlier file.
    */
   async addUrl(url: string, callbacks: RefreshCallbacks = {}): Promise<{ article: Article; replaced: string[]; report: RefreshReport }> {
-    const fetched = await fetchDocument(url, { maxBytes: this.settings.telegram.maxUploadBytes, allowPrivate: this.settings.allowPrivateUrls });
-    const { article, replaced } = await saveFetchedDocument(this.settings.knowledgeDir, url, fetched);
+    const { article, replaced } = await addLinkToKnowledge(this.settings, url);
     const report = await this.refresh(callbacks).catch((error: unknown) => {
       throw new IndexNotUpdatedError([article.file], error);
     });
@@ -273,5 +272,6 @@ export class Engine {
   async close(): Promise<void> {
     await this.refreshChain;
     await this.embedder.dispose();
+    await shutdownOcr();
   }
 }

@@ -1,3 +1,5 @@
+/* global require, process */
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS preload, loaded with --require */
 // Preloaded with --require (also into every worker thread, which inherits the flags): any attempt to reach the
 // network — a socket connect, a DNS lookup, fetch — throws. Each thread announces itself on stderr, so a test
 // can check that the guard really ran where the work happened.

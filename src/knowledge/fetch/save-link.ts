@@ -3,7 +3,8 @@ import path from "node:path";
 import type { Article } from "../article.js";
 import { saveArticleFile } from "../folder.js";
 import { articleIdFromFileName } from "../parse.js";
-import type { FetchedDocument } from "./fetch-document.js";
+import type { Settings } from "../../config/settings.js";
+import { fetchDocument, type FetchedDocument } from "./fetch-document.js";
 import { findFileFetchedFrom, SIDECAR_SUFFIX, writeSourceSidecar } from "./sidecar.js";
 
 export interface SavedLink {
@@ -46,4 +47,10 @@ export async function saveFetchedDocument(dir: string, requestedUrl: string, fet
   // A replaced file of another type (page.html → page.pdf) went to .trash; its sidecar must not outlive it.
   for (const old of replaced) if (old !== article.file) await fs.rm(path.join(dir, old + SIDECAR_SUFFIX), { force: true });
   return { article: { ...article, url: fetched.finalUrl }, file: article.file, replaced };
+}
+
+/** Fetches a link within the configured limits (MAX_UPLOAD_BYTES, ALLOW_PRIVATE_URLS) and saves it. */
+export async function addLinkToKnowledge(settings: Pick<Settings, "knowledgeDir" | "allowPrivateUrls"> & { telegram: Pick<Settings["telegram"], "maxUploadBytes"> }, url: string): Promise<SavedLink> {
+  const fetched = await fetchDocument(url, { maxBytes: settings.telegram.maxUploadBytes, allowPrivate: settings.allowPrivateUrls });
+  return saveFetchedDocument(settings.knowledgeDir, url, fetched);
 }
