@@ -2,11 +2,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { Command } from "commander";
 import { loadSettings, type Settings } from "../config/settings.js";
-import { formatReport } from "../index/format-report.js";
 import { addLinkToKnowledge } from "../knowledge/fetch/save-link.js";
 import { saveArticleFile } from "../knowledge/folder.js";
 import { exitWithError, openCliEngine } from "./open-engine.js";
-import { embeddingProgressBar } from "./refresh-progress.js";
+import { refreshAndReport } from "./refresh-report.js";
 
 /** "https://…", "ftp://…", "file:…": anything with a scheme is a link (fetching refuses the unsupported ones). */
 function isLink(input: string): boolean {
@@ -50,12 +49,7 @@ const program = new Command("add")
           process.stderr.write(`not added: ${input}: ${(error as Error).message}\n`);
         }
       }
-      if (saved > 0) {
-        const progress = embeddingProgressBar(!options.quiet);
-        const report = await engine.refresh(progress.callbacks);
-        progress.stop();
-        process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
-      }
+      if (saved > 0) await refreshAndReport(engine, options);
     } finally {
       await engine.close();
     }
