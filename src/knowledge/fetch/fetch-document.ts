@@ -163,7 +163,7 @@ export async function fetchDocument(rawUrl: string, options: FetchOptions): Prom
       const response = await request(url, {
         dispatcher: agent,
         signal,
-        headers: { accept: `${SUPPORTED_MEDIA_TYPES.join(", ")};q=0.9, */*;q=0.1`, "user-agent": "TanyaEGov/0.1 (knowledge base)" },
+        headers: { accept: `${SUPPORTED_MEDIA_TYPES.join(", ")}, */*;q=0.1`, "user-agent": "TanyaEGov/0.1 (knowledge base)" },
       });
       const { statusCode, headers, body } = response;
       if (REDIRECT_STATUSES.has(statusCode)) {
@@ -209,9 +209,8 @@ export async function fetchDocument(rawUrl: string, options: FetchOptions): Prom
     if (error instanceof FetchError) throw error;
     const refused = refusedInChain(error);
     if (refused) throw new FetchError(`Refused: ${refused.message}.`);
-    if (signal.aborted) throw new FetchError(`The link did not answer within ${Math.round(timeoutMs / 1000)} s.`);
     const code = (error as { code?: string }).code;
-    if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT") throw new FetchError(`The link did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+    if (signal.aborted || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT") throw new FetchError(`The link did not answer within ${timeoutMs / 1000} s.`);
     if (code === "ENOTFOUND" || code === "EAI_AGAIN") throw new FetchError(`The host ${url.hostname} was not found.`);
     throw new FetchError(`Could not fetch ${url.host}: ${code ?? (error as Error).message}.`);
   } finally {

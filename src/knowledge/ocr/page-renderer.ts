@@ -61,10 +61,12 @@ export class PageRenderer {
   }
 
   static open(pdf: Uint8Array): PageRenderer {
+    // One copy, handed over (not cloned again): the caller keeps its bytes, the worker owns and frees its own.
+    const bytes = pdf.slice();
     const worker = new Worker(RENDER_WORKER, {
       eval: true,
-      // A copy: the caller keeps its bytes, and the worker owns (and frees) its own.
-      workerData: { pdf: pdf.slice(), unpdf: require.resolve("unpdf"), canvas: require.resolve("@napi-rs/canvas"), dpi: OCR_DPI, maxPixels: MAX_PAGE_PIXELS },
+      workerData: { pdf: bytes, unpdf: require.resolve("unpdf"), canvas: require.resolve("@napi-rs/canvas"), dpi: OCR_DPI, maxPixels: MAX_PAGE_PIXELS },
+      transferList: [bytes.buffer],
     });
     return new PageRenderer(worker);
   }
