@@ -1,5 +1,5 @@
 import { PageRenderer } from "./page-renderer.js";
-import { pageText, stopTesseract, withTesseract } from "./recognizer.js";
+import { pageTextFromTsv, stopTesseract, withTesseract } from "./recognizer.js";
 
 /** Recognises the given pages (1-based) of a PDF; page number → text, paragraphs separated by blank lines. */
 export type PageRecognizer = (pdf: Uint8Array, pageNumbers: number[], onProgress?: (done: number, total: number) => void) => Promise<Map<number, string>>;
@@ -23,8 +23,8 @@ export const recognizePdfPages: PageRecognizer = async (pdf, pageNumbers, onProg
           next = renderer.render(following);
           next.catch(() => {}); // awaited on the next turn; a failure there is reported then
         }
-        const { data } = await tesseract.recognize(image, {}, { text: false, blocks: true });
-        texts.set(page, pageText(data));
+        const { data } = await tesseract.recognize(image, {}, { text: false, tsv: true });
+        texts.set(page, pageTextFromTsv(data.tsv ?? ""));
         onProgress?.(i + 1, pageNumbers.length);
       }
     });

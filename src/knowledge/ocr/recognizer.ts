@@ -1,5 +1,5 @@
 import path from "node:path";
-import { createWorker, OEM, PSM, type Page, type Worker as TesseractWorker } from "tesseract.js";
+import { createWorker, OEM, PSM, type Worker as TesseractWorker } from "tesseract.js";
 import { loadSettings } from "../../config/settings.js";
 import { OCR_LANGUAGES, prepareLanguageFolder } from "./language-data.js";
 
@@ -46,23 +46,36 @@ export async function stopTesseract(): Promise<void> {
 }
 
 /**
- * A recognised page as text: lines of a paragraph on their own lines, paragraphs separated by a blank line.
+ * A recognised page as text, from tesseract's TSV output (one row per word with its block, paragraph and line
+ * numbers; a string crosses from the worker far more cheaply than the object tree of `blocks`): the lines of a
+ * paragraph on their own lines, paragraphs separated by a blank line.
  * Tesseract sometimes starts a new paragraph in the middle of a sentence (a wider gap between lines); a
- * "paragraph" that begins in lower case after one that ends without closing punctuation continues it, so
- * the sentence can still be quoted whole.
+ * "paragraph" that begins in lower case after one that ends without closing punctuation continues it, so the
+ * sentence can still be quoted whole.
  */
-export function pageText(page: Page): string {
-  const paragraphs = (page.blocks ?? [])
-    .flatMap((block) => block.paragraphs)
-    .map((paragraph) =>
-      paragraph.lines
-        .map((line) => line.text.replace(/\s+/g, " ").trim())
-        .filter((line) => line !== "")
-        .join("\n"),
-    )
-    .filter((paragraph) => /[\p{L}\p{N}]/u.test(paragraph));
+export function pageTextFromTsv(tsv: string): string {
+  const paragraphs: string[][] = [];
+  let paragraphKey = "";
+  let lineKey = "";
+  for (const row of tsv.split("\n")) {
+    // level, page_num, block_num, par_num, line_num, word_num, left, top, width, height, conf, text
+    const columns = row.split("\t");
+    const word = columns[11]?.trim();
+    if (columns[0] !== "5" || !word) continue;
+    const [block, paragraph, line] = [columns[2], columns[3], columns[4]];
+    if (`${block}.${paragraph}` !== paragraphKey) {
+      paragraphKey = `${block}.${paragraph}`;
+      paragraphs.push([]);
+      lineKey = "";
+    }
+    const lines = paragraphs.at(-1)!;
+    if (line !== lineKey) {
+      lineKey = line!;
+      lines.push(word);
+    } else lines[lines.length - 1] += ` ${word}`;
+  }
   const merged: string[] = [];
-  for (const paragraph of paragraphs) {
+  for (const paragraph of paragraphs.map((lines) => lines.join("\n")).filter((text) => /[\p{L}\p{N}]/u.test(text))) {
     const previous = merged.at(-1);
     if (previous !== undefined && !/[.:;?!)"”]$/.test(previous) && /^\p{Ll}/u.test(paragraph)) merged[merged.length - 1] = `${previous}\n${paragraph}`;
     else merged.push(paragraph);

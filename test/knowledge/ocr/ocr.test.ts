@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../../src/config/settings.js";
 import { recognizePdfPages, shutdownOcr } from "../../../src/knowledge/ocr/index.js";
+import { pageTextFromTsv } from "../../../src/knowledge/ocr/recognizer.js";
 import { scannedPdf } from "../../helpers/scanned-pdf.js";
 
 const run = promisify(execFile);
@@ -64,5 +65,28 @@ describe("OCR of scanned PDF pages", () => {
     } finally {
       fs.rmSync(modelsDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("recognised page layout", () => {
+  const row = (block: number, paragraph: number, line: number, word: number, text: string) => ["5", "1", block, paragraph, line, word, 0, 0, 10, 10, 90, text].join("\t");
+
+  it("keeps lines, separates paragraphs, and rejoins a sentence tesseract split into two paragraphs", () => {
+    const tsv = [
+      "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext",
+      "1\t1\t0\t0\t0\t0\t0\t0\t100\t100\t-1\t",
+      row(1, 1, 1, 1, "SURAT"),
+      row(1, 1, 1, 2, "EDARAN"),
+      row(2, 1, 1, 1, "Setiap"),
+      row(2, 1, 1, 2, "instansi"),
+      row(2, 1, 2, 1, "wajib"),
+      row(2, 2, 1, 1, "menyusun"),
+      row(2, 2, 1, 2, "arsitektur."),
+      row(3, 1, 1, 1, "Berlaku"),
+      row(3, 1, 1, 2, "sejak"),
+      row(3, 1, 1, 3, "ditetapkan."),
+      row(4, 1, 1, 1, "—"),
+    ].join("\n");
+    expect(pageTextFromTsv(tsv)).toBe("SURAT EDARAN\n\nSetiap instansi\nwajib\nmenyusun arsitektur.\n\nBerlaku sejak ditetapkan.");
   });
 });
