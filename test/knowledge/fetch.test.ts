@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkAddress } from "../../src/knowledge/fetch/address-policy.js";
 import { fetchDocument, type FetchOptions } from "../../src/knowledge/fetch/fetch-document.js";
@@ -49,6 +50,9 @@ beforeAll(async () => {
       push();
     },
     "/image.png": serve("image/png", Buffer.from([0x89, 0x50, 0x4e, 0x47])),
+    "/compressed.html": serve("text/html", gzipSync(articlePage("Halaman Terkompresi", "Server ini selalu mengompresi halamannya.")), { "content-encoding": "gzip" }),
+    "/gzip-bomb.html": serve("text/html", gzipSync(Buffer.alloc(LIMIT * 50, 0x20)), { "content-encoding": "gzip" }),
+    "/damaged-gzip.html": serve("text/html", Buffer.from("this is not gzip at all"), { "content-encoding": "gzip" }),
     "/unknown-binary": serve("application/octet-stream", Buffer.from([1, 2, 3, 4])),
     "/empty": serve("text/html", ""),
   });
@@ -79,6 +83,11 @@ describe("fetchDocument: what a link may serve", () => {
     expect(text.bytes.toString("utf8")).toBe("Pelayanan publik di Daerah Istimewa éè.");
   });
 
+  it("decompresses a body the server compressed without being asked", async () => {
+    const page = await fetchDocument(url("/compressed.html"), open);
+    expect(page.bytes.toString("utf8")).toContain("Server ini selalu mengompresi halamannya.");
+  });
+
   it("follows redirects and reports where the document came from", async () => {
     const page = await fetchDocument(url("/a"), open);
     expect(page.finalUrl).toBe(url("/berita/layanan-publik-digital.html"));
@@ -95,6 +104,8 @@ describe("fetchDocument: clear refusals", () => {
     ["/broken", /answered HTTP 500/],
     ["/big-declared", /is 0\.1 MB; the limit is 0\.1 MB|larger than the limit/],
     ["/big-chunked", /larger than the limit of 0\.1 MB/],
+    ["/gzip-bomb.html", /larger than the limit of 0\.1 MB/],
+    ["/damaged-gzip.html", /damaged gzip body/],
     ["/image.png", /Unsupported document type image\/png/],
     ["/unknown-binary", /Unsupported document type application\/octet-stream/],
     ["/empty", /sent an empty document/],

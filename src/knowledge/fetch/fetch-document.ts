@@ -1,7 +1,8 @@
 import dns from "node:dns";
 import type { LookupFunction } from "node:net";
 import path from "node:path";
-import type { Readable } from "node:stream";
+import { pipeline, type Readable } from "node:stream";
+import zlib from "node:zlib";
 import { Agent, request } from "undici";
 import { ArticleError, articleIdFromFileName } from "../parse.js";
 import { checkAddress, checkHostname, ipLiteral } from "./address-policy.js";
@@ -93,17 +94,41 @@ function abandon(body: Readable): void {
   body.destroy();
 }
 
-/** Reads a body up to `maxBytes`, destroying the stream the moment the limit is passed. */
-async function readLimited(body: Readable, maxBytes: number): Promise<Buffer> {
+const DECOMPRESSORS: Readonly<Record<string, () => zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress>> = {
+  gzip: () => zlib.createGunzip(),
+  "x-gzip": () => zlib.createGunzip(),
+  deflate: () => zlib.createInflate(),
+  br: () => zlib.createBrotliDecompress(),
+};
+
+/**
+ * Reads a body up to `maxBytes`, destroying the stream the moment the limit is passed. No compression is asked
+ * for, but some servers compress anyway: such a body is decompressed and the limit applies to what comes out,
+ * so a small compressed bomb cannot expand past it.
+ */
+async function readLimited(body: Readable, maxBytes: number, contentEncoding: string | undefined): Promise<Buffer> {
+  const encoding = contentEncoding?.trim().toLowerCase() || "identity";
+  const decompress = DECOMPRESSORS[encoding];
+  if (!decompress && encoding !== "identity") {
+    abandon(body);
+    throw new FetchError(`The server sent the document in an unsupported encoding (${encoding}).`);
+  }
+  // pipeline, not pipe: a body that fails (reset, deadline) must fail the decompressor too, or reading would hang.
+  const stream = decompress ? pipeline(body, decompress(), () => {}) : body;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      abandon(body);
-      throw new FetchError(`The document is larger than the limit of ${megabytes(maxBytes)}.`);
+  try {
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) throw new FetchError(`The document is larger than the limit of ${megabytes(maxBytes)}.`);
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch (error) {
+    abandon(body);
+    if (stream !== body) stream.destroy();
+    if (error instanceof FetchError) throw error;
+    if ((error as { code?: string }).code?.startsWith("Z_")) throw new FetchError(`The server sent a damaged ${encoding} body.`);
+    throw error;
   }
   return Buffer.concat(chunks);
 }
@@ -193,7 +218,7 @@ export async function fetchDocument(rawUrl: string, options: FetchOptions): Prom
         abandon(body);
         throw new FetchError(`Unsupported document type ${contentType.mediaType}; links may serve HTML, PDF, DOCX, plain text or Markdown.`);
       }
-      const raw = await readLimited(body, options.maxBytes);
+      const raw = await readLimited(body, options.maxBytes, header(headers, "content-encoding"));
       if (raw.length === 0) throw new FetchError(`${url.host} sent an empty document.`);
       const mediaType = declaredType ?? sniffMediaType(raw);
       if (!mediaType) throw new FetchError(`Unsupported document type ${contentType.mediaType || "(none given)"}; links may serve HTML, PDF, DOCX, plain text or Markdown.`);
