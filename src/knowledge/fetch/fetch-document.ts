@@ -171,6 +171,38 @@ function decodeURIComponentSafe(text: string): string {
   }
 }
 
+function unsupportedType(mediaType: string): FetchError {
+  return new FetchError(`Unsupported document type ${mediaType || "(none given)"}; links may serve HTML, PDF, DOCX, plain text or Markdown.`);
+}
+
+/** The document of a successful response: its type checked before the body is read, then the body within the limit. */
+async function documentFrom(url: URL, headers: Record<string, string | string[] | undefined>, body: Readable, maxBytes: number): Promise<FetchedDocument> {
+  const declaredLength = Number(header(headers, "content-length"));
+  if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
+    abandon(body);
+    throw new FetchError(`The document is ${megabytes(declaredLength)}; the limit is ${megabytes(maxBytes)}.`);
+  }
+  const contentType = parseContentType(header(headers, "content-type"));
+  const declaredType = extensionForMediaType(contentType.mediaType) ? contentType.mediaType : undefined;
+  // Generic or missing types are decided by the bytes; any other declared type is refused before its body is read.
+  const generic = contentType.mediaType === "" || contentType.mediaType === "application/octet-stream" || contentType.mediaType === "binary/octet-stream";
+  if (!declaredType && !generic) {
+    abandon(body);
+    throw unsupportedType(contentType.mediaType);
+  }
+  const raw = await readLimited(body, maxBytes, header(headers, "content-encoding"));
+  if (raw.length === 0) throw new FetchError(`${url.host} sent an empty document.`);
+  const mediaType = declaredType ?? sniffMediaType(raw);
+  if (!mediaType) throw unsupportedType(contentType.mediaType);
+  const extension = extensionForMediaType(mediaType)!;
+  return {
+    bytes: toUtf8(raw, mediaType, contentType.charset),
+    mediaType,
+    finalUrl: url.href,
+    suggestedFileName: fileNameForUrl(url, extension, dispositionFileName(header(headers, "content-disposition"))),
+  };
+}
+
 /**
  * Fetches a document for the knowledge base: http(s) only, every hop's address checked at connect time,
  * at most `maxRedirects` redirects, one deadline for everything, the body cut at `maxBytes`.
@@ -205,30 +237,7 @@ export async function fetchDocument(rawUrl: string, options: FetchOptions): Prom
         await body.dump();
         throw new FetchError(statusCode === 404 ? `Not found (HTTP 404) at ${url.host}.` : `${url.host} answered HTTP ${statusCode}.`);
       }
-      const declaredLength = Number(header(headers, "content-length"));
-      if (Number.isFinite(declaredLength) && declaredLength > options.maxBytes) {
-        abandon(body);
-        throw new FetchError(`The document is ${megabytes(declaredLength)}; the limit is ${megabytes(options.maxBytes)}.`);
-      }
-      const contentType = parseContentType(header(headers, "content-type"));
-      const declaredType = extensionForMediaType(contentType.mediaType) ? contentType.mediaType : undefined;
-      // Generic or missing types are decided by the bytes; any other declared type is refused before its body is read.
-      const generic = contentType.mediaType === "" || contentType.mediaType === "application/octet-stream" || contentType.mediaType === "binary/octet-stream";
-      if (!declaredType && !generic) {
-        abandon(body);
-        throw new FetchError(`Unsupported document type ${contentType.mediaType}; links may serve HTML, PDF, DOCX, plain text or Markdown.`);
-      }
-      const raw = await readLimited(body, options.maxBytes, header(headers, "content-encoding"));
-      if (raw.length === 0) throw new FetchError(`${url.host} sent an empty document.`);
-      const mediaType = declaredType ?? sniffMediaType(raw);
-      if (!mediaType) throw new FetchError(`Unsupported document type ${contentType.mediaType || "(none given)"}; links may serve HTML, PDF, DOCX, plain text or Markdown.`);
-      const extension = extensionForMediaType(mediaType)!;
-      return {
-        bytes: toUtf8(raw, mediaType, contentType.charset),
-        mediaType,
-        finalUrl: url.href,
-        suggestedFileName: fileNameForUrl(url, extension, dispositionFileName(header(headers, "content-disposition"))),
-      };
+      return await documentFrom(url, headers, body, options.maxBytes);
     }
   } catch (error) {
     if (error instanceof FetchError) throw error;
