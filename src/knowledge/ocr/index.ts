@@ -13,9 +13,11 @@ export const recognizePdfPages: PageRecognizer = async (pdf, pageNumbers, onProg
   const texts = new Map<number, string>();
   if (pageNumbers.length === 0) return texts;
   const renderer = PageRenderer.open(pdf);
+  // The first page renders while tesseract starts (a few seconds when its worker is not running yet).
+  let next = renderer.render(pageNumbers[0]!);
+  next.catch(() => {}); // awaited below; a failure is reported there
   try {
     await withTesseract(async (tesseract) => {
-      let next = renderer.render(pageNumbers[0]!);
       for (const [i, page] of pageNumbers.entries()) {
         const image = await next;
         const following = pageNumbers[i + 1];

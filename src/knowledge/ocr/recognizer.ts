@@ -25,8 +25,13 @@ export async function withTesseract<T>(work: (tesseract: TesseractWorker) => Pro
   clearTimeout(idleTimer);
   busy++;
   try {
-    worker ??= startWorker();
-    worker.catch(() => (worker = undefined)); // a failed start is retried by the next call
+    if (!worker) {
+      const starting = startWorker();
+      worker = starting;
+      starting.catch(() => {
+        if (worker === starting) worker = undefined; // a failed start is retried by the next call
+      });
+    }
     return await work(await worker);
   } finally {
     busy--;
