@@ -21,11 +21,13 @@ const USER_COMMANDS: Record<"id" | "en", BotCommand[]> = {
 const ADMIN_COMMANDS: Record<"id" | "en", BotCommand[]> = {
   id: [
     { command: "reload", description: "Admin: muat ulang folder pengetahuan" },
+    { command: "add", description: "Admin: tambah dokumen dari tautan (/add <url>)" },
     { command: "remove", description: "Admin: hapus artikel" },
     { command: "stats", description: "Admin: statistik pertanyaan dan penilaian" },
   ],
   en: [
     { command: "reload", description: "Admin: re-read the knowledge folder" },
+    { command: "add", description: "Admin: add a document from a link (/add <url>)" },
     { command: "remove", description: "Admin: remove an article" },
     { command: "stats", description: "Admin: question and feedback statistics" },
   ],

@@ -11,7 +11,7 @@ import type { QuestionStats } from "./stats.js";
  * What the bot needs from the answering engine. The real `Engine` satisfies it; handler tests pass a small
  * fake object instead.
  */
-export type BotEngine = Pick<Engine, "ask" | "articles" | "passageContext" | "refresh" | "addArticle" | "removeArticle">;
+export type BotEngine = Pick<Engine, "ask" | "articles" | "passageContext" | "refresh" | "addArticle" | "addUrl" | "removeArticle">;
 
 export interface BotOptions {
   /** Questions (private messages, group asks) per user per window before a friendly "slow down". */

@@ -36,6 +36,10 @@ export interface Settings {
   redisUrl: string | undefined;
   /** Long-polling mode: port of /metrics, /healthz and /readyz (webhook mode serves them on PORT). */
   metricsPort: number | undefined;
+  /** ALLOW_PRIVATE_URLS: links may point at private and loopback addresses (intranet deployments, tests). */
+  allowPrivateUrls: boolean;
+  /** OCR (on/off): scanned PDF pages are recognised offline (tesseract.js with packaged language data). */
+  ocr: boolean;
 }
 
 export const BUNDLED_MODEL = "all-MiniLM-L6-v2";
@@ -67,6 +71,14 @@ function positiveInt(raw: string | undefined, fallback: number, name: string): n
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number; got "${raw}"`);
   return value;
+}
+
+function onOff(raw: string | undefined, fallback: boolean, name: string): boolean {
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === "") return fallback;
+  if (value === "on" || value === "true") return true;
+  if (value === "off" || value === "false") return false;
+  throw new Error(`${name} must be "on" or "off"; got "${raw}"`);
 }
 
 /** Settings from the environment (after `.env`); `overrides` lets tests and tools point at other folders. */
@@ -103,5 +115,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Pa
     logLevel: env.LOG_LEVEL?.trim() || "info",
     redisUrl: env.REDIS_URL?.trim() || undefined,
     metricsPort: env.METRICS_PORT?.trim() ? positiveInt(env.METRICS_PORT, 9464, "METRICS_PORT") : undefined,
+    allowPrivateUrls: env.ALLOW_PRIVATE_URLS?.trim() === "true",
+    ocr: onOff(env.OCR, true, "OCR"),
   };
 }

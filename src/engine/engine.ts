@@ -11,6 +11,8 @@ import { IndexUnavailableError, loadSnapshot, withIndexLock } from "../index/sto
 import type { Article } from "../knowledge/article.js";
 import { DEFAULT_CHUNKING, type ChunkOptions } from "../passages/chunk.js";
 import { deleteArticleFiles, saveArticleFile, scanKnowledge, type KnowledgeScan } from "../knowledge/folder.js";
+import { addLinkToKnowledge } from "../knowledge/fetch/save-link.js";
+import { shutdownOcr } from "../knowledge/ocr/index.js";
 import { Glossary } from "../retrieval/glossary.js";
 import { DEFAULT_FUSION, retrieve, type Candidate, type FusionSettings, type RetrievalMode } from "../retrieval/hybrid.js";
 import type { Language } from "../retrieval/language.js";
@@ -234,6 +236,18 @@ export class Engine {
     return { article, replaced, report };
   }
 
+  /**
+   * Fetches a link (http(s), public addresses unless ALLOW_PRIVATE_URLS, size-limited), stores it like an upload
+   * with its URL in a sidecar, and indexes it. The same link added again replaces the earlier file.
+   */
+  async addUrl(url: string, callbacks: RefreshCallbacks = {}): Promise<{ article: Article; replaced: string[]; report: RefreshReport }> {
+    const { article, replaced } = await addLinkToKnowledge(this.settings, url);
+    const report = await this.refresh(callbacks).catch((error: unknown) => {
+      throw new IndexNotUpdatedError([article.file], error);
+    });
+    return { article, replaced, report };
+  }
+
   /** Removes an article by id or file name. Returns undefined when there is no such article. */
   async removeArticle(idOrFile: string): Promise<{ files: string[]; report: RefreshReport } | undefined> {
     const files = await deleteArticleFiles(this.settings.knowledgeDir, idOrFile);
@@ -273,5 +287,6 @@ export class Engine {
   async close(): Promise<void> {
     await this.refreshChain;
     await this.embedder.dispose();
+    await shutdownOcr();
   }
 }

@@ -119,6 +119,12 @@ export function fakeEngine(): FakeEngine {
       const article: Article = { id: "baru", file: "baru.txt", title: "Artikel baru", source: null, date: null, url: null, text: bytes.toString(), contentHash: "y" };
       return { article, replaced: [], report: { ...emptyReport(), added: ["baru"], passagesEmbedded: 2 } };
     },
+    async addUrl(url) {
+      if (!/^https?:/.test(url)) throw new ArticleError(`${url.split(":")[0]}: links are not supported; use an http(s) link.`);
+      engine.added.push({ fileName: url, bytes: Buffer.alloc(0) });
+      const article: Article = { id: "tautan", file: "tautan.html", title: "Halaman dari tautan", source: null, date: null, url, text: "", contentHash: "z" };
+      return { article, replaced: [], report: { ...emptyReport(), added: ["tautan"], passagesEmbedded: 1 } };
+    },
     async removeArticle(idOrFile) {
       if (!ARTICLES.some((article) => article.id === idOrFile || article.file === idOrFile)) return undefined;
       engine.removed.push(idOrFile);

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../src/config/settings.js";
+import type { FakeBotApi } from "../fake-bot-api/index.js";
 
 /*
  * Runs the real bot (src/cli/start.ts: real engine, real model, real index) as a child process against the
@@ -105,4 +106,16 @@ export function startBotProcess(options: { token: string; apiRoot: string; admin
 /** The last log lines, for failure messages. */
 export function tail(bot: BotProcess | undefined, lines = 40): string {
   return bot ? bot.logs.slice(-lines).join("\n") : "(bot not started)";
+}
+
+/** Starts the bot process and waits until it long-polls the fake Bot API; a bot that never does fails with its log. */
+export async function startPollingBot(api: Pick<FakeBotApi, "apiRoot" | "waitForPolling">, options: Omit<Parameters<typeof startBotProcess>[0], "apiRoot">): Promise<BotProcess> {
+  const bot = startBotProcess({ ...options, apiRoot: api.apiRoot });
+  try {
+    await api.waitForPolling({ timeoutMs: 240_000 });
+  } catch (error) {
+    bot.cleanup();
+    throw new Error(`bot did not start polling: ${(error as Error).message}\n--- bot log ---\n${tail(bot)}`);
+  }
+  return bot;
 }

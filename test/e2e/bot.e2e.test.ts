@@ -3,7 +3,8 @@ import path from "node:path";
 import type { MessageEntity } from "grammy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakeBotApi, type BotMessage, type ChatHandle, type FakeBotApi } from "../fake-bot-api/index.js";
-import { startBotProcess, tail, type BotProcess } from "./bot-process.js";
+import { articlePage, serve, startDocumentServer, type DocumentServer } from "../helpers/document-server.js";
+import { startPollingBot, tail, type BotProcess } from "./bot-process.js";
 
 /*
  * End to end: the real bot process (npm start's entry point, real engine, real model, real index built from a
@@ -19,6 +20,9 @@ const SLOW = { timeoutMs: 120_000 };
 
 let api: FakeBotApi;
 let bot: BotProcess | undefined;
+/** A web server on 127.0.0.1 for /add (reachable because the bot runs with ALLOW_PRIVATE_URLS=true). */
+let web: DocumentServer;
+const PASPOR_PAGE = "/berita/layanan-paspor-daring.html";
 let adminChat: ChatHandle;
 let userCounter = 0;
 
@@ -45,16 +49,16 @@ async function ask(chat: ChatHandle, text: string): Promise<BotMessage> {
   return nextMessage(chat);
 }
 
+function pasporPage(sentence: string) {
+  return serve("text/html; charset=utf-8", articlePage("Imigrasi Kota Tanjung Sari Buka Layanan Paspor Daring", sentence));
+}
+
 beforeAll(async () => {
+  web = await startDocumentServer({ [PASPOR_PAGE]: pasporPage("Kantor Imigrasi Tanjung Sari kini menerima permohonan paspor lewat aplikasi M-Paspor setiap hari kerja.") });
   api = await startFakeBotApi({ token: TOKEN, botUsername: USERNAME, defaultTimeoutMs: 30_000, queryTtlMs: 60_000 });
   // The admin has opened the bot before, so the admin command menu (a chat scope) can be set.
   adminChat = api.privateChat({ id: ADMIN_ID, first_name: "Admin", language_code: "en" });
-  bot = startBotProcess({ token: TOKEN, apiRoot: api.apiRoot, adminIds: [ADMIN_ID] });
-  try {
-    await api.waitForPolling({ timeoutMs: 240_000 });
-  } catch (error) {
-    throw new Error(`bot did not start polling: ${(error as Error).message}\n--- bot log ---\n${tail(bot)}`);
-  }
+  bot = await startPollingBot(api, { token: TOKEN, adminIds: [ADMIN_ID], env: { ALLOW_PRIVATE_URLS: "true" } });
 }, 300_000);
 
 afterEach((context) => {
@@ -64,6 +68,7 @@ afterEach((context) => {
 afterAll(async () => {
   bot?.cleanup();
   await api?.stop();
+  await web?.close();
 });
 
 describe("bot process against the fake Bot API", () => {
@@ -281,6 +286,37 @@ describe("bot process against the fake Bot API", () => {
     expect(alive.text).toContain(BANDUNG_BARAT);
     expect(api.updates().some((record) => record.type === "edited_message" && record.status === "dropped")).toBe(true);
     expect(api.botMessages(chat).some((message) => message.text.includes("Surabaya") && message.text.includes("Walikota"))).toBe(false);
+  }, 240_000);
+
+  it("admin: /add <link> → progress, then the report; the page answers; adding it again replaces it", async () => {
+    const link = `${web.origin}${PASPOR_PAGE}`;
+    api.skipBotMessages(adminChat);
+    await api.sendUserMessage({ chat: adminChat, text: `/add ${link}` });
+    const progress = await nextMessage(adminChat, undefined, SLOW.timeoutMs);
+    expect(progress.text).toBe(`Fetching ${link}…`);
+    const done = await api.waitForBotEdit({ chat: adminChat, messageId: progress.messageId, predicate: (_message, version) => version.text.includes("Added article"), ...SLOW });
+    expect(done.version.text).toContain("Imigrasi Kota Tanjung Sari Buka Layanan Paspor Daring");
+    expect(done.version.text).toContain("added 1, updated 0, removed 0");
+    expect(JSON.parse(readFileSync(path.join(bot!.knowledgeDir, "layanan-paspor-daring.html.source.json"), "utf8")).url).toBe(link);
+
+    const chat = newPrivateChat("id");
+    const answer = await ask(chat, "Lewat aplikasi apa permohonan paspor di Tanjung Sari?");
+    expect(answer.text).toContain("aplikasi M-Paspor");
+    expect(answer.text).toContain("Imigrasi Kota Tanjung Sari Buka Layanan Paspor Daring");
+
+    web.routes.set(PASPOR_PAGE, pasporPage("Mulai Januari permohonan paspor di Tanjung Sari juga dapat diajukan lewat mal pelayanan publik."));
+    api.skipBotMessages(adminChat);
+    await api.sendUserMessage({ chat: adminChat, text: `/add ${link}` });
+    const again = await api.waitForBotEdit({ chat: adminChat, predicate: (_message, version) => version.text.includes("Added article"), ...SLOW });
+    expect(again.version.text).toContain("It replaces: layanan-paspor-daring.html");
+    expect(again.version.text).toContain("added 0, updated 1, removed 0");
+
+    api.skipBotMessages(adminChat);
+    await api.sendUserMessage({ chat: adminChat, text: `/add ${web.origin}/tidak-ada.html` });
+    const refused = await api.waitForBotEdit({ chat: adminChat, predicate: (_message, version) => version.text.includes("was not added"), ...SLOW });
+    expect(refused.version.text).toMatch(/The link was not added: Not found \(HTTP 404\)/);
+    expect(existsSync(path.join(bot!.knowledgeDir, "tidak-ada.html"))).toBe(false);
+    expect((await ask(newPrivateChat("en"), `/add ${link}`)).text).toContain("only the bot's administrators");
   }, 240_000);
 
   it("group: stickers and other media are ignored", async () => {

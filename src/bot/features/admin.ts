@@ -14,7 +14,7 @@ import { formatReport } from "../../index/format-report.js";
 import { describeError, progressEditor, sendMessages } from "../send.js";
 import type { BotContext, BotDeps, BotOptions } from "../types.js";
 
-const ADMIN_COMMANDS = ["reload", "remove", "stats"] as const;
+const ADMIN_COMMANDS = ["reload", "remove", "stats", "add"] as const;
 
 /** Why a refresh failed, in words an operator can act on (full disk, permissions, a concurrent refresh). */
 export function refreshFailureReason(error: unknown): string {
@@ -57,8 +57,36 @@ function splitLines(text: FormattedString): FormattedString[] {
 }
 
 /**
- * Admin features (ADMIN_USER_IDS): /reload, /remove, /stats, and article uploads as documents in a private
- * chat. Everyone else gets a clear refusal, also for admin buttons with crafted callback data.
+ * The outcome of adding an article (an upload or a link) in place of the progress message: the article and the
+ * refresh report; a bad document or link (ArticleError) with its reason; a file saved but not indexed.
+ */
+async function reportAdded(ctx: BotContext, editor: ReturnType<typeof progressEditor>, kind: "upload" | "link", name: string, adding: ReturnType<BotDeps["engine"]["addArticle"]>): Promise<void> {
+  const rejected = kind === "upload" ? ADMIN_WORDS.uploadRejected : ADMIN_WORDS.addRejected;
+  try {
+    const { article, replaced, report } = await adding;
+    ctx.log.info({ article: article.id, file: article.file, replaced, from: name }, kind === "upload" ? "article uploaded" : "link added");
+    const lines = [FormattedString.bold(ADMIN_WORDS.uploadAdded(article.title, article.id))];
+    if (replaced.length > 0) lines.push(plain(ADMIN_WORDS.uploadReplaced(replaced.join(", "))));
+    lines.push(plain(formatReport(report)));
+    await finishProgress(ctx, editor, joinFormatted(lines));
+  } catch (error) {
+    if (error instanceof IndexNotUpdatedError) {
+      ctx.log.error({ err: describeError(error.cause), file: name }, `${kind} saved but the index refresh failed`);
+      await finishProgress(ctx, editor, plain(ADMIN_WORDS.uploadNotIndexed(error.files.join(", "), refreshFailureReason(error))));
+      return;
+    }
+    if (!(error instanceof ArticleError)) {
+      ctx.log.error({ err: describeError(error), file: name }, `${kind} failed`);
+      await finishProgress(ctx, editor, plain(rejected(describeError(error).message)));
+      return;
+    }
+    await finishProgress(ctx, editor, plain(rejected(error.message)));
+  }
+}
+
+/**
+ * Admin features (ADMIN_USER_IDS): /reload, /remove, /stats, /add <link>, and article uploads as documents in a
+ * private chat. Everyone else gets a clear refusal, also for admin buttons with crafted callback data.
  */
 export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -200,28 +228,29 @@ export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotCo
       return;
     }
     editor.update(plain(ADMIN_WORDS.uploadIndexing(name)));
-    try {
-      const { article, replaced, report } = await deps.engine.addArticle(name, bytes, {
-        onProgress: (done, total) => editor.update(plain(`${ADMIN_WORDS.uploadIndexing(name)} ${done}/${total}`)),
-      });
-      ctx.log.info({ article: article.id, file: article.file, replaced, bytes: bytes.length }, "article uploaded");
-      const lines = [FormattedString.bold(ADMIN_WORDS.uploadAdded(article.title, article.id))];
-      if (replaced.length > 0) lines.push(plain(ADMIN_WORDS.uploadReplaced(replaced.join(", "))));
-      lines.push(plain(formatReport(report)));
-      await finishProgress(ctx, editor, joinFormatted(lines));
-    } catch (error) {
-      if (error instanceof IndexNotUpdatedError) {
-        ctx.log.error({ err: describeError(error.cause), file: name }, "upload saved but the index refresh failed");
-        await finishProgress(ctx, editor, plain(ADMIN_WORDS.uploadNotIndexed(error.files.join(", "), refreshFailureReason(error))));
-        return;
-      }
-      if (!(error instanceof ArticleError)) {
-        ctx.log.error({ err: describeError(error), file: name }, "upload failed");
-        await finishProgress(ctx, editor, plain(ADMIN_WORDS.uploadRejected(describeError(error).message)));
-        return;
-      }
-      await finishProgress(ctx, editor, plain(ADMIN_WORDS.uploadRejected(error.message)));
+    await reportAdded(
+      ctx,
+      editor,
+      "upload",
+      name,
+      deps.engine.addArticle(name, bytes, { onProgress: (done, total) => editor.update(plain(`${ADMIN_WORDS.uploadIndexing(name)} ${done}/${total}`)) }),
+    );
+  });
+
+  composer.command("add", async (ctx) => {
+    const url = ctx.match.trim();
+    if (url === "") {
+      await sendMessages(ctx, [plain(ADMIN_WORDS.addUsage)], replyTo(ctx));
+      return;
     }
+    const editor = await progress(ctx, ADMIN_WORDS.addFetching(url));
+    await reportAdded(
+      ctx,
+      editor,
+      "link",
+      url,
+      deps.engine.addUrl(url, { onProgress: (done, total) => editor.update(plain(`${ADMIN_WORDS.uploadIndexing(url)} ${done}/${total}`)) }),
+    );
   });
 
   return composer;
