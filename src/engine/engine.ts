@@ -113,7 +113,7 @@ export class Engine {
     );
     // A model that cannot load is the error to report, whatever happened to the index.
     const embedder = await embedderReady;
-    const engine = new Engine(settings, embedder, logger, options.compose, options.scan ?? ((known) => scanKnowledge(settings.knowledgeDir, known)));
+    const engine = new Engine(settings, embedder, logger, options.compose, options.scan ?? ((known) => scanKnowledge(settings.knowledgeDir, known, { maxPdfPages: settings.maxPdfPages })));
     engine.fusion = { ...DEFAULT_FUSION, ...options.fusion };
     engine.chunking = chunking;
     engine.loadGlossary();
@@ -211,7 +211,7 @@ export class Engine {
 
   /** Stores an uploaded article (validated first; a bad file changes nothing) and indexes it. */
   async addArticle(fileName: string, bytes: Buffer, callbacks: RefreshCallbacks = {}): Promise<{ article: Article; replaced: string[]; report: RefreshReport }> {
-    const { article, replaced } = await saveArticleFile(this.settings.knowledgeDir, fileName, bytes);
+    const { article, replaced } = await saveArticleFile(this.settings.knowledgeDir, fileName, bytes, { maxPdfPages: this.settings.maxPdfPages });
     // Saved, but not indexed yet: say so instead of "not added" (the file is there and a later refresh indexes it).
     const report = await this.refresh(callbacks).catch((error: unknown) => {
       throw new IndexNotUpdatedError([article.file], error);

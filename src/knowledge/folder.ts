@@ -1,10 +1,11 @@
 import type { Stats } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { DEFAULT_MAX_PDF_PAGES } from "../config/settings.js";
 import { writeFileDurable } from "../util/durable-fs.js";
 import type { Article, ArticleProblem } from "./article.js";
 import { isSupportedFileName, SUPPORTED_EXTENSIONS, unsupportedTypeMessage, type ExtractProgress, type PageRecognizer } from "./formats/index.js";
-import { ArticleError, articleIdFromFileName, DEFAULT_MAX_PDF_PAGES, readArticle } from "./parse.js";
+import { ArticleError, articleIdFromFileName, readArticle } from "./parse.js";
 
 export interface KnowledgeScan {
   articles: Article[];

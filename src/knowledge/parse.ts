@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
+import { DEFAULT_MAX_PDF_PAGES } from "../config/settings.js";
 import type { Article } from "./article.js";
 import { ArticleError } from "./article-error.js";
 import { CLEANING_VERSION } from "./clean.js";
@@ -12,8 +13,6 @@ import { newsDocument, type NewsText } from "./news-document.js";
 export { ArticleError };
 
 const MIN_ARTICLE_WORDS = 10;
-/** Default for MAX_PDF_PAGES. */
-export const DEFAULT_MAX_PDF_PAGES = 2000;
 
 function slug(text: string): string {
   return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80);

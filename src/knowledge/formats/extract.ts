@@ -7,47 +7,75 @@ import type { ExtractRequest, RecognizeReply, WorkerMessage } from "./worker-pro
 
 /**
  * Starts the worker entry next to this module: worker.js in the esbuild output (`npm start`); worker.ts when
- * the sources run through tsx or vitest, after registering tsx's loader inside the worker (a worker's
- * `--import` flag does not load hooks on Node 20).
+ * the sources run through tsx or vitest, through tsx's require hook (on Node 20 a worker's `--import` flag and
+ * `module.register` do not give it tsx's ESM loader).
  */
-function startWorker(workerData: ExtractRequest): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./worker.js", import.meta.url), { workerData });
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./worker.js", import.meta.url));
   const tsx = createRequire(import.meta.url).resolve("tsx/cjs/api");
   const entry = fileURLToPath(new URL("./worker.ts", import.meta.url));
-  return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(entry)});`, { eval: true, workerData });
+  return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(entry)});`, { eval: true });
 }
 
-/** Runs a heavy format's extraction in a worker thread; OCR requests and progress come back as messages. */
-function extractInWorker(format: DocumentFormat, bytes: Uint8Array, ctx: ExtractContext): Promise<ExtractedDocument> {
-  const worker = startWorker({ kind: format.kind, bytes, fileName: ctx.fileName, maxPages: ctx.maxPages, canRecognize: ctx.recognizePages !== undefined });
-  return new Promise<ExtractedDocument>((resolve, reject) => {
-    worker.on("message", (message: WorkerMessage) => {
-      switch (message.type) {
-        case "progress":
-          ctx.onProgress?.(message.progress);
-          break;
-        case "recognize":
-          ctx.recognizePages!(bytes, message.pageNumbers, (done, total) => ctx.onProgress?.({ stage: "ocr", done, total })).then(
-            (pages) => worker.postMessage({ type: "recognized", pages: [...pages] } satisfies RecognizeReply),
-            (error: unknown) => worker.postMessage({ type: "recognizeFailed", message: (error as Error).message } satisfies RecognizeReply),
-          );
-          break;
-        case "done":
-          resolve(message.document);
-          break;
-        case "failed":
-          reject(message.articleError ? new ArticleError(message.message) : new Error(`${ctx.fileName}: ${message.message}`));
-          break;
-        default:
-          break;
-      }
+/**
+ * One long-lived extraction worker, serving one file at a time (a folder scan reads files one by one anyway).
+ * Hand-written rather than a pool library: an extraction talks back mid-way (OCR requests, progress), which
+ * piscina and tinypool model only as one message in, one result out. Referenced only while it works, so an idle
+ * worker never keeps the process alive.
+ */
+let worker: Worker | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+
+function sharedWorker(): Worker {
+  if (!worker) {
+    const started = startWorker();
+    started.once("exit", () => {
+      if (worker === started) worker = undefined;
     });
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`${ctx.fileName}: the extraction worker stopped (exit code ${code}).`)));
-  }).finally(() => void worker.terminate());
+    worker = started;
+  }
+  return worker;
 }
 
-/** A document from a file's bytes; heavy formats (PDF, Word) are read off the main thread. */
+function runExtraction(format: DocumentFormat, bytes: Uint8Array, ctx: ExtractContext): Promise<ExtractedDocument> {
+  const current = sharedWorker();
+  return new Promise<ExtractedDocument>((resolve, reject) => {
+    const onMessage = (message: WorkerMessage): void => {
+      if (message.type === "progress") ctx.onProgress?.(message.progress);
+      else if (message.type === "recognize") {
+        ctx.recognizePages!(bytes, message.pageNumbers, (done, total) => ctx.onProgress?.({ stage: "ocr", done, total })).then(
+          (pages) => current.postMessage({ type: "recognized", pages: [...pages] } satisfies RecognizeReply),
+          (error: unknown) => current.postMessage({ type: "recognizeFailed", message: (error as Error).message } satisfies RecognizeReply),
+        );
+      } else {
+        finish();
+        if (message.type === "done") resolve(message.document);
+        else reject(message.articleError ? new ArticleError(message.message) : new Error(`${ctx.fileName}: ${message.message}`));
+      }
+    };
+    const onError = (error: Error): void => {
+      finish();
+      reject(new Error(`${ctx.fileName}: the extraction worker failed (${error.message}).`));
+    };
+    const onExit = (code: number): void => {
+      finish();
+      reject(new Error(`${ctx.fileName}: the extraction worker stopped (exit code ${code}).`));
+    };
+    const finish = (): void => {
+      current.off("message", onMessage).off("error", onError).off("exit", onExit);
+      current.unref();
+    };
+    current.ref();
+    current.on("message", onMessage).on("error", onError).on("exit", onExit);
+    const request: ExtractRequest = { type: "extract", kind: format.kind, bytes, fileName: ctx.fileName, maxPages: ctx.maxPages, canRecognize: ctx.recognizePages !== undefined };
+    current.postMessage(request);
+  });
+}
+
+/** A document from a file's bytes; heavy formats (PDF, Word) are read off the main thread, one file at a time. */
 export function extractDocument(format: DocumentFormat, bytes: Uint8Array, ctx: ExtractContext): Promise<ExtractedDocument> {
-  return format.heavy ? extractInWorker(format, bytes, ctx) : format.extract(bytes, ctx);
+  if (!format.heavy) return format.extract(bytes, ctx);
+  const run = queue.then(() => runExtraction(format, bytes, ctx));
+  queue = run.catch(() => {});
+  return run;
 }

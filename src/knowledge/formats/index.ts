@@ -51,12 +51,11 @@ export function formatForFile(fileName: string, bytes: Uint8Array): DocumentForm
   const extension = path.extname(fileName).toLowerCase();
   const format = FORMATS.find((candidate) => candidate.extensions.includes(extension));
   if (!format) throw new ArticleError(unsupportedTypeMessage(fileName));
-  if (format.sniff(bytes)) return format;
-  const actual = FORMATS.find((candidate) => candidate.heavy && candidate !== format && candidate.sniff(bytes));
-  if (actual) throw new ArticleError(`${fileName} is really a ${actual.kind.toUpperCase()} file, not ${extension}. Rename it to ${path.basename(fileName, extension)}${actual.extensions[0]} and send it again.`);
-  if (format.heavy) {
-    const what = zipEntries(bytes) ? "a zip archive" : "something else";
-    throw new ArticleError(`${fileName} is not a ${format.kind.toUpperCase()} file (its content is ${what}). It may be damaged or misnamed.`);
+  // Binary formats have magic bytes; text formats accept any text, so the binary ones are asked first.
+  const actual = FORMATS.find((candidate) => candidate.heavy && candidate.sniff(bytes));
+  if (actual && actual !== format) throw new ArticleError(`${fileName} is really a ${actual.kind.toUpperCase()} file, not ${extension}. Rename it to ${path.basename(fileName, extension)}${actual.extensions[0]} and send it again.`);
+  if (format.heavy && !format.sniff(bytes)) {
+    throw new ArticleError(`${fileName} is not a ${format.kind.toUpperCase()} file (its content is ${zipEntries(bytes) ? "a zip archive" : "something else"}). It may be damaged or misnamed.`);
   }
   // Text formats explain binary or mis-encoded content themselves.
   return format;

@@ -2,6 +2,7 @@ import type { ExtractedDocument, ExtractProgress } from "./types.js";
 
 /** What the main thread sends to start an extraction. */
 export interface ExtractRequest {
+  type: "extract";
   kind: string;
   bytes: Uint8Array;
   fileName: string;
@@ -9,7 +10,7 @@ export interface ExtractRequest {
   canRecognize: boolean;
 }
 
-/** Messages from the extraction worker. */
+/** Messages from the extraction worker about the extraction in progress. */
 export type WorkerMessage =
   | { type: "progress"; progress: ExtractProgress }
   | { type: "recognize"; pageNumbers: number[] }

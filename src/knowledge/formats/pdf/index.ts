@@ -30,7 +30,7 @@ async function openPdf(bytes: Uint8Array, fileName: string): Promise<PdfDocument
   if (!hasEndMarker(bytes)) throw new ArticleError(`${fileName} is truncated: the PDF ends before its end marker. Download or export it again.`);
   try {
     // A copy: pdf.js may take over the buffer it is given, and the recogniser needs the bytes afterwards.
-    return await getDocumentProxy(new Uint8Array(bytes), { isEvalSupported: false, stopAtErrors: true });
+    return await getDocumentProxy(new Uint8Array(bytes), { isEvalSupported: false, stopAtErrors: true, verbosity: 0 });
   } catch (error) {
     if ((error as Error).name === "PasswordException") {
       throw new ArticleError(`${fileName} is password-protected. Save or print an unprotected copy of it and send that.`);
