@@ -221,3 +221,27 @@ export async function buildDocx(body: DocxParagraph[], extra: Record<string, Uin
 export function legacyDocBytes(): Uint8Array {
   return Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array<number>(504).fill(0)]);
 }
+
+/**
+ * A long regulation for the benchmark: `pages` pages, each with two Pasal of three ayat of about 40 words, the
+ * wording varied by Pasal number so no two passages are the same.
+ */
+export function longRegulationSpec(pages: number): PdfSpec {
+  const topics = ["layanan administrasi pemerintahan", "manajemen data", "keamanan informasi", "infrastruktur jaringan intra pemerintah", "aplikasi umum", "audit teknologi informasi"];
+  const body: PdfBlock[][] = [];
+  for (let page = 1; page <= pages; page++) {
+    const blocks: PdfBlock[] = [];
+    for (let k = 0; k < 2; k++) {
+      const pasal = 2 * page + k - 1;
+      const topic = topics[pasal % topics.length]!;
+      blocks.push({ lines: [`Pasal ${pasal}`] });
+      for (let ayat = 1; ayat <= 3; ayat++) {
+        blocks.push({
+          text: `(${ayat}) Penyelenggaraan ${topic} sebagaimana dimaksud dalam Pasal ${Math.max(1, pasal - 1)} dilaksanakan oleh instansi pusat dan pemerintah daerah sesuai dengan standar nomor ${pasal}.${ayat} yang ditetapkan menteri, dengan memperhatikan kebutuhan pengguna, ketersediaan anggaran tahun ${2018 + (pasal % 7)}, serta hasil evaluasi tahunan.`,
+        });
+      }
+    }
+    body.push(blocks);
+  }
+  return { header: REGULATION_HEADER, footer: PAGE_FOOTER, pages: body };
+}
