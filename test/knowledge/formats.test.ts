@@ -59,6 +59,14 @@ describe("PDF", () => {
     expect(article.text.match(/PRESIDEN REPUBLIK INDONESIA/g)).toHaveLength(2);
   });
 
+  it("keeps a Pasal heading that opens most pages: structure, not a running header", async () => {
+    const duties = ["menyusun rencana induk", "menyediakan pusat data", "melatih aparatur sipil negara", "mengevaluasi aplikasi layanan"];
+    const pages = duties.map((duty, i) => [{ lines: [`Pasal ${i + 1}`] }, { text: `Setiap instansi pemerintah wajib ${duty} sesuai ketentuan ini.` }]);
+    const article = await read("pasal.pdf", await buildPdf({ header: REGULATION_HEADER, footer: PAGE_FOOTER, pages }));
+    expect(article.sections!.map((section) => section.title)).toEqual(["Pasal 1", "Pasal 2", "Pasal 3", "Pasal 4"]);
+    expect(article.text).not.toContain("PRESIDEN REPUBLIK INDONESIA");
+  });
+
   it("joins a word hyphenated at a line end, keeps a table row on one line, reads two columns in order", async () => {
     const pdf = await buildPdf({
       pages: [
