@@ -84,7 +84,7 @@ export function composeAnswer(snapshot: IndexSnapshot, query: AnalyzedQuery, can
     const article = snapshot.articles.get(articleId)!;
     const { firstPage: page, ocr } = pageRange(article, quoted.start, quoted.end);
     const link = deepLink(article, article.text.slice(quoted.start, quoted.end), page);
-    const citation = { number: citations.length + 1, articleId, title: article.title, source: article.source, date: article.date, url: article.url, page, section: sectionAt(article, quoted.start), ocr, link };
+    const citation = { number: citations.length + 1, articleId, title: article.title, source: article.source, date: article.date, url: article.url, page, section: sectionAt(article, quoted.start).section, ocr, link };
     citations.push(citation);
     return citation.number;
   };

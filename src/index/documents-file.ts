@@ -16,8 +16,9 @@ interface PassageColumns {
   firstPage: number[];
   lastPage: number[];
   ocr: number[];
-  /** Position of the passage's section title in `sectionTitles`, -1 for none. */
+  /** Position of the passage's section and chapter titles in `sectionTitles`, -1 for none. */
   section: number[];
+  chapter: number[];
   sectionTitles: string[];
   /** Passage p's sentences are pairs sentenceStart[p] … sentenceStart[p + 1] - 1 of `bounds` (start, end). */
   sentenceStart: number[];
@@ -48,8 +49,13 @@ export function encodeDocuments(documents: StoredDocuments): { json: string; tex
     offset += bytes.length;
     return stored;
   });
-  const columns: PassageColumns = { label: [], article: [], index: [], start: [], end: [], firstPage: [], lastPage: [], ocr: [], section: [], sectionTitles: [], sentenceStart: [0], bounds: [] };
+  const columns: PassageColumns = { label: [], article: [], index: [], start: [], end: [], firstPage: [], lastPage: [], ocr: [], section: [], chapter: [], sectionTitles: [], sentenceStart: [0], bounds: [] };
   const sectionPosition = new Map<string, number>();
+  const titlePosition = (title: string | null): number => {
+    if (title === null) return -1;
+    if (!sectionPosition.has(title)) sectionPosition.set(title, columns.sectionTitles.push(title) - 1);
+    return sectionPosition.get(title)!;
+  };
   for (const passage of documents.passages) {
     const article = position.get(passage.articleId);
     if (article === undefined) throw new Error(`passage ${passage.label} belongs to unknown article ${passage.articleId}`);
@@ -61,8 +67,8 @@ export function encodeDocuments(documents: StoredDocuments): { json: string; tex
     columns.firstPage.push(passage.firstPage ?? 0);
     columns.lastPage.push(passage.lastPage ?? 0);
     columns.ocr.push(passage.ocr ? 1 : 0);
-    if (passage.section !== null && !sectionPosition.has(passage.section)) sectionPosition.set(passage.section, columns.sectionTitles.push(passage.section) - 1);
-    columns.section.push(passage.section === null ? -1 : sectionPosition.get(passage.section)!);
+    columns.section.push(titlePosition(passage.section));
+    columns.chapter.push(titlePosition(passage.chapter));
     for (const [start, end] of passage.sentences) columns.bounds.push(start, end);
     columns.sentenceStart.push(columns.bounds.length / 2);
   }
@@ -82,6 +88,7 @@ class LoadedPassage implements StoredPassage {
     readonly lastPage: number | null,
     readonly ocr: boolean,
     readonly section: string | null,
+    readonly chapter: string | null,
     private readonly bounds: Uint32Array,
     private readonly from: number,
     private readonly to: number,
@@ -109,8 +116,8 @@ export function decodeDocuments(json: string, texts: Buffer): StoredDocuments {
   const passages: StoredPassage[] = columns.label.map((label, p) => {
     const article = articles[columns.article[p]!];
     if (!article) throw new Error(`passage ${label}: unknown article`);
-    const section = columns.section[p]!;
-    return new LoadedPassage(label, article.id, columns.index[p]!, columns.start[p]!, columns.end[p]!, columns.firstPage[p]! || null, columns.lastPage[p]! || null, columns.ocr[p] === 1, section < 0 ? null : columns.sectionTitles[section]!, bounds, columns.sentenceStart[p]!, columns.sentenceStart[p + 1]!);
+    const title = (position: number): string | null => (position < 0 ? null : columns.sectionTitles[position]!);
+    return new LoadedPassage(label, article.id, columns.index[p]!, columns.start[p]!, columns.end[p]!, columns.firstPage[p]! || null, columns.lastPage[p]! || null, columns.ocr[p] === 1, title(columns.section[p]!), title(columns.chapter[p]!), bounds, columns.sentenceStart[p]!, columns.sentenceStart[p + 1]!);
   });
   return { articles, passages };
 }

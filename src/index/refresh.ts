@@ -136,8 +136,8 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
     const { article, passage } = chunks[i]!;
     const label = nextLabel++;
     vectors.add(label, embedded[i]!);
-    const { index, start, end, firstPage, lastPage, ocr, section } = passage;
-    passages.set(label, { label, articleId: article.id, index, start, end, firstPage, lastPage, ocr, section, sentences: passage.sentences.map((s) => [s.start, s.end]) });
+    const { index, start, end, firstPage, lastPage, ocr, section, chapter } = passage;
+    passages.set(label, { label, articleId: article.id, index, start, end, firstPage, lastPage, ocr, section, chapter, sentences: passage.sentences.map((s) => [s.start, s.end]) });
     labelsOf.set(article.id, [...(labelsOf.get(article.id) ?? []), label]);
     lexicalDocs.push({ id: passage.id, title: article.title, text: passage.text });
   }

@@ -10,6 +10,8 @@ export interface SourceLocation {
   ocr: boolean;
   /** Innermost titled section it begins in: "Pasal 5", a heading; null outside any. */
   section: string | null;
+  /** Outermost section it begins in when that is another one: the BAB around a Pasal, a document's top heading. */
+  chapter: string | null;
 }
 
 /** Sections a passage or citation names; an ayat is too fine ("Pasal 5" is what people cite). */
@@ -28,13 +30,11 @@ export function pageRange(article: Pick<Article, "pages">, start: number, end: n
   return { firstPage: pages[0]?.number ?? null, lastPage: pages[pages.length - 1]?.number ?? null, ocr: pages.some((page) => page.ocr) };
 }
 
-/** Title of the innermost citable section holding the offset ("Pasal 5", a heading), or null. */
-export function sectionAt(article: Pick<Article, "sections">, offset: number): string | null {
+/** The innermost citable section holding the offset ("Pasal 5", a heading) and the outermost, when another. */
+export function sectionAt(article: Pick<Article, "sections">, offset: number): Pick<SourceLocation, "section" | "chapter"> {
   const enclosing = (article.sections ?? []).filter((section) => citable(section.level) && section.start <= offset && offset < Math.max(section.end, section.start + 1));
-  return enclosing.sort((a, b) => b.level - a.level || b.start - a.start)[0]?.title ?? null;
-}
-
-/** Pages and section of the text between `start` and `end` of an article. */
-export function locate(article: Pick<Article, "pages" | "sections">, start: number, end: number): SourceLocation {
-  return { ...pageRange(article, start, end), section: sectionAt(article, start) };
+  enclosing.sort((a, b) => b.level - a.level || b.start - a.start);
+  const innermost = enclosing[0];
+  const outermost = enclosing[enclosing.length - 1];
+  return { section: innermost?.title ?? null, chapter: outermost && outermost !== innermost ? outermost.title : null };
 }

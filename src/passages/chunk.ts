@@ -93,7 +93,7 @@ export function chunkArticle(article: Pick<Article, "id" | "text" | "pages" | "s
       const end = passage.end + from;
       const sentences = passage.sentences.map((span) => ({ start: span.start + from, end: span.end + from }));
       // Located from where the section's own text begins, not from the headings above it.
-      passages.push({ ...passage, id: `${article.id}#${index}`, index, start, end, sentences, ...pageRange(article, start, end), section: sectionAt(article, Math.max(start, content)) });
+      passages.push({ ...passage, id: `${article.id}#${index}`, index, start, end, sentences, ...pageRange(article, start, end), ...sectionAt(article, Math.max(start, content)) });
     }
   }
   return passages;

@@ -8,9 +8,9 @@ const documents: StoredDocuments = {
     { id: "regulasi/b", file: "regulasi/b.pdf", title: "Surabaya", source: "Kompas", date: null, url: "https://example.org/b", text: "Teks kedua.", pages: [{ number: 1, start: 0, end: 11, ocr: false }], sections: [{ title: "Pasal 5", level: 4, start: 0, end: 11 }], contentHash: "h2" },
   ],
   passages: [
-    { label: 0, articleId: "a", index: 0, start: 0, end: 16, firstPage: 1, lastPage: 1, ocr: false, section: "Pasal 5", sentences: [[0, 16]] },
-    { label: 3, articleId: "a", index: 1, start: 17, end: 47, firstPage: 1, lastPage: 2, ocr: true, section: "Pasal 5", sentences: [[17, 32], [33, 47]] },
-    { label: 7, articleId: "regulasi/b", index: 0, start: 0, end: 11, firstPage: null, lastPage: null, ocr: false, section: null, sentences: [] },
+    { label: 0, articleId: "a", index: 0, start: 0, end: 16, firstPage: 1, lastPage: 1, ocr: false, section: "Pasal 5", chapter: "BAB II", sentences: [[0, 16]] },
+    { label: 3, articleId: "a", index: 1, start: 17, end: 47, firstPage: 1, lastPage: 2, ocr: true, section: "Pasal 5", chapter: "BAB II", sentences: [[17, 32], [33, 47]] },
+    { label: 7, articleId: "regulasi/b", index: 0, start: 0, end: 11, firstPage: null, lastPage: null, ocr: false, section: null, chapter: null, sentences: [] },
   ],
 };
 
@@ -20,7 +20,7 @@ describe("documents file (documents.json + texts.bin)", () => {
     expect(json).not.toContain("Kalimat");
     const loaded = decodeDocuments(json, texts);
     expect(loaded.articles.map((article) => ({ ...article }))).toEqual(documents.articles);
-    expect(loaded.passages.map(({ label, articleId, index, start, end, firstPage, lastPage, ocr, section, sentences }) => ({ label, articleId, index, start, end, firstPage, lastPage, ocr, section, sentences }))).toEqual(documents.passages);
+    expect(loaded.passages.map(({ label, articleId, index, start, end, firstPage, lastPage, ocr, section, chapter, sentences }) => ({ label, articleId, index, start, end, firstPage, lastPage, ocr, section, chapter, sentences }))).toEqual(documents.passages);
     const article = loaded.articles[0]!;
     expect(article.text.slice(loaded.passages[1]!.start, loaded.passages[1]!.end)).toBe(documents.articles[0]!.text.slice(17, 47));
     // A loaded generation can be written again unchanged (what an incremental refresh does).
