@@ -34,7 +34,8 @@ const QUESTIONS = ["Siapa yang melaksanakan penyelenggaraan manajemen data?", "A
 async function askTimes(engine: Engine, count: number, until?: Promise<unknown>): Promise<number[]> {
   const times: number[] = [];
   let running = true;
-  void until?.finally(() => (running = false));
+  const stop = () => (running = false);
+  until?.then(stop, stop);
   for (let i = 0; i < count && running; i++) {
     const started = performance.now();
     await engine.ask(QUESTIONS[i % QUESTIONS.length]!);
