@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerToJson } from "../../src/answer/json.js";
 import { renderAnswerText } from "../../src/answer/render-text.js";
 import type { Engine } from "../../src/engine/engine.js";
-import { buildDocx, buildPdf, regulationSpec } from "../helpers/documents.js";
+import { ArticleError } from "../../src/knowledge/article-error.js";
+import { buildDocx, buildEncryptedPdf, buildPdf, regulationSpec } from "../helpers/documents.js";
 import { createWorkspace, openEngine, type Workspace } from "../helpers/workspace.js";
 
 let workspace: Workspace;
@@ -83,5 +84,22 @@ describe("answers from PDF, Word and web documents", () => {
     expect(citation).toMatchObject({ articleId: "web/aduan-kota-contoh", section: "Target Layanan", url: "https://kota.example/berita/aduan", source: "Portal Kota Contoh" });
     // A long sentence is named by its first and last five words.
     expect(citation.link).toBe("https://kota.example/berita/aduan#:~:text=Wali%20kota%20menargetkan%20setiap%20laporan,hasilnya%20dapat%20dipantau%20secara%20terbuka.");
+  });
+
+  it("refuses a bad upload with a clear message and changes nothing; a good PDF upload is answered by page", async () => {
+    const before = readdirSync(workspace.knowledgeDir).sort();
+    const articles = engine.articles().length;
+    await expect(engine.addArticle("rahasia.pdf", Buffer.from(await buildEncryptedPdf()))).rejects.toThrow(ArticleError);
+    await expect(engine.addArticle("laporan.docx", Buffer.from(await buildPdf(regulationSpec())))).rejects.toThrow(/really a PDF file/);
+    expect(readdirSync(workspace.knowledgeDir).sort()).toEqual(before);
+    expect(engine.articles()).toHaveLength(articles);
+
+    const spec = regulationSpec();
+    spec.pages[2]!.push({ text: "Anggaran penyelenggaraan SPBE dibebankan pada anggaran pendapatan dan belanja negara serta daerah." });
+    const { article, report } = await engine.addArticle("Perpres Baru.pdf", Buffer.from(await buildPdf(spec)));
+    expect(article.id).toBe("perpres-baru");
+    expect(report.added).toEqual(["perpres-baru"]);
+    const answer = await engine.ask("Anggaran penyelenggaraan SPBE dibebankan pada apa?");
+    expect(answer.citations[0]).toMatchObject({ articleId: "perpres-baru", page: 3, section: "Pasal 5" });
   });
 });
