@@ -1,9 +1,8 @@
 import path from "node:path";
-import { parseHTML } from "linkedom";
-import mammoth from "mammoth";
 import { ArticleError } from "../article-error.js";
 import { findDateInText } from "../dates.js";
 import { blocksFromHtml, textFromBlocks } from "./blocks.js";
+import { parseHtmlDocument } from "./dom.js";
 import { regulationSections } from "./regulation.js";
 import type { DocumentFormat, ExtractContext, ExtractedDocument, SectionSpan } from "./types.js";
 import { totalUncompressedSize, zipEntries } from "./zip.js";
@@ -30,11 +29,13 @@ async function extractDocx(bytes: Uint8Array, ctx: ExtractContext): Promise<Extr
   }
   let html: string;
   try {
+    // Loaded here, in the extraction worker, rather than with the module: the main thread never needs it.
+    const { default: mammoth } = await import("mammoth");
     ({ value: html } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }));
   } catch (error) {
     throw new ArticleError(`${ctx.fileName} is a damaged Word document (${(error as Error).message}). Save it again and send it.`);
   }
-  const blocks = blocksFromHtml(parseHTML(`<!doctype html><html><body>${html}</body></html>`).document.body);
+  const blocks = blocksFromHtml(parseHtmlDocument(`<!doctype html><html><body>${html}</body></html>`).document.body);
   const { text, sections } = textFromBlocks(blocks);
   const title = blocks.find((block) => block.heading > 0)?.text ?? blocks[0]?.text ?? path.basename(ctx.fileName, path.extname(ctx.fileName));
   return { text, pages: [], sections: mergeSections(sections, regulationSections(text)), metadata: { title: title.slice(0, 300), date: findDateInText(text.slice(0, 2000)) ?? undefined } };

@@ -1,11 +1,11 @@
 import { Readability } from "@mozilla/readability";
 import { convert as htmlToText } from "html-to-text";
-import { parseHTML } from "linkedom";
 import { ArticleError } from "../article-error.js";
 import { isBoilerplateLine, isEndMarkerLine } from "../clean.js";
 import { normaliseDate } from "../dates.js";
 import { newsDocument } from "../news-document.js";
 import { blocksFromHtml, textFromBlocks, type Block, type DomElement } from "./blocks.js";
+import { parseHtmlDocument } from "./dom.js";
 import { firstLine } from "./text.js";
 import type { DocumentFormat, ExtractedDocument } from "./types.js";
 import { decodeUtf8, looksLikeText } from "./utf8.js";
@@ -58,7 +58,7 @@ function readableBlocks(document: DomElement, title: string | undefined): Block[
   for (const element of [...document.querySelectorAll(FURNITURE)]) element.remove();
   const article = new Readability(document).parse();
   if (!article?.content) return undefined;
-  const body = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body;
+  const body = parseHtmlDocument(`<!doctype html><html><body>${article.content}</body></html>`).document.body;
   const blocks: Block[] = [];
   for (const block of blocksFromHtml(body)) {
     if (isEndMarkerLine(block.text) && blocks.length > 0) break;
@@ -91,7 +91,7 @@ function wholePageDocument(html: string, meta: PageMetadata): ExtractedDocument 
  */
 export function extractHtmlDocument(bytes: Uint8Array, fileName: string): ExtractedDocument {
   const html = decodeUtf8(bytes, fileName);
-  const { document } = parseHTML(html);
+  const { document } = parseHtmlDocument(html);
   const meta = pageMetadata(document);
   const blocks = readableBlocks(document, meta.title);
   if (!blocks) {
