@@ -90,6 +90,13 @@ describe("PDF", () => {
     expect(text).toContain("dibangun oleh pemerintah kota.\n\nKalimat kedua");
   });
 
+  it("reads a lone line laid out in columns ('Menimbang : a. bahwa …') as one sentence, not as a table row", async () => {
+    const pdf = await buildPdf({ pages: [[{ text: PROSE }, { table: [["Menimbang", ":", "a. bahwa pelayanan publik perlu"]] }, { text: "Dengan persetujuan bersama pemerintah daerah dan dewan perwakilan rakyat daerah." }]] });
+    const { text } = await read("menimbang.pdf", pdf);
+    expect(text).toContain("Menimbang : a. bahwa pelayanan publik perlu");
+    expect(text).not.toContain("|");
+  });
+
   it("takes the title from the PDF's Title when the first page has no heading, else the file name", async () => {
     expect((await read("a.pdf", await buildPdf({ title: "Pedoman Manajemen Data", pages: [[{ text: PROSE }]] }))).title).toBe("Pedoman Manajemen Data");
     expect((await read("laporan-tahunan_2023.pdf", await buildPdf({ pages: [[{ text: PROSE }]] }))).title).toBe("laporan tahunan 2023");

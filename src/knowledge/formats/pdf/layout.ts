@@ -77,13 +77,11 @@ function joinItems(items: PositionedText[], size: number): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-function lineText(line: RawLine): string {
-  return segments(line, CELL_GAP)
-    .map((segment) => joinItems(segment.items, line.size))
-    .filter(Boolean)
-    .join(" | ");
+/** Two lines are rows of one table when they break into the same number of cells, aligned at one edge. */
+function alignedRows(a: Segment[] | undefined, b: Segment[] | undefined, size: number): boolean {
+  if (!a || !b || a.length < 2 || a.length !== b.length) return false;
+  return a.every((cell, i) => Math.abs(cell.x0 - b[i]!.x0) <= 3 * size || Math.abs(cell.x1 - b[i]!.x1) <= 3 * size);
 }
-
 /**
  * The x of a gutter splitting the page into two columns of prose, or undefined. Two columns: most lines break
  * in two at the same gap near the middle, and the left parts are wide (prose fills its column; a table's
@@ -102,8 +100,19 @@ function columnGutter(lines: RawLine[], pageWidth: number): number | undefined {
   return crossing <= 0.15 * lines.length ? gutter : undefined;
 }
 
+/**
+ * Lines as text. Wide gaps become " | " only in table rows (a neighbouring line has the same cells): a lone
+ * wide gap, as in "Menimbang   :   a. bahwa …", is layout, and the line reads as one sentence.
+ */
 function toPageLines(lines: RawLine[]): PageLine[] {
-  return lines.map((line) => ({ text: lineText(line), y: line.y, size: line.size })).filter((line) => line.text !== "");
+  const cells = lines.map((line) => segments(line, CELL_GAP));
+  return lines
+    .map((line, i) => {
+      const row = alignedRows(cells[i], cells[i - 1], line.size) || alignedRows(cells[i], cells[i + 1], line.size);
+      const text = cells[i]!.map((segment) => joinItems(segment.items, line.size)).filter(Boolean).join(row ? " | " : " ");
+      return { text, y: line.y, size: line.size };
+    })
+    .filter((line) => line.text !== "");
 }
 
 /** The page's lines in reading order. */
