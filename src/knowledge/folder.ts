@@ -5,7 +5,7 @@ import { DEFAULT_MAX_PDF_PAGES } from "../config/settings.js";
 import { writeFileDurable } from "../util/durable-fs.js";
 import type { Article, ArticleProblem } from "./article.js";
 import { isSupportedFileName, SUPPORTED_EXTENSIONS, unsupportedTypeMessage, type ExtractProgress, type PageRecognizer } from "./formats/index.js";
-import { ArticleError, articleIdFromFileName, readArticle } from "./parse.js";
+import { ArticleError, articleIdFromFileName, readArticle, type ReadOptions } from "./parse.js";
 
 export interface KnowledgeScan {
   articles: Article[];
@@ -66,12 +66,17 @@ async function readSidecarUrl(file: string): Promise<string> {
   return url;
 }
 
-async function readFileArticle(dir: string, name: string, sidecar: boolean, settings: ReadSettings): Promise<Article> {
-  const article = await readArticle(name, await fs.readFile(path.join(dir, name)), {
+/** How one file is read, with progress reported under its name. */
+function readOptions(settings: ReadSettings, name: string): ReadOptions {
+  return {
     maxPages: settings.maxPdfPages,
     ...(settings.recognizePages ? { recognizePages: settings.recognizePages } : {}),
     onProgress: (progress) => settings.onProgress?.(name, progress),
-  });
+  };
+}
+
+async function readFileArticle(dir: string, name: string, sidecar: boolean, settings: ReadSettings): Promise<Article> {
+  const article = await readArticle(name, await fs.readFile(path.join(dir, name)), readOptions(settings, name));
   // The address a file was fetched from is where its citation links, whatever the page says about itself.
   return sidecar ? { ...article, url: await readSidecarUrl(path.join(dir, name + SIDECAR_SUFFIX)) } : article;
 }
@@ -157,11 +162,7 @@ async function moveToTrash(dir: string, name: string, keepOriginal = false): Pro
 /** Validates and stores an article file atomically. Returns the parsed article and whether it replaced one. */
 export async function saveArticleFile(dir: string, requestedName: string, bytes: Buffer, settings: ReadSettings = DEFAULT_READ): Promise<{ article: Article; replaced: string[] }> {
   const fileName = safeArticleFileName(requestedName);
-  const article = await readArticle(fileName, bytes, {
-    maxPages: settings.maxPdfPages,
-    ...(settings.recognizePages ? { recognizePages: settings.recognizePages } : {}),
-    onProgress: (progress) => settings.onProgress?.(fileName, progress),
-  });
+  const article = await readArticle(fileName, bytes, readOptions(settings, fileName));
   await fs.mkdir(dir, { recursive: true });
   // Other files that map to the same article id (e.g. an older .md of a new .txt) are replaced by this one.
   const replaced = (await fs.readdir(dir)).filter((name) => isArticleFile(name) && articleIdFromFileName(name) === article.id);
