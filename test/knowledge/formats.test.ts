@@ -115,6 +115,8 @@ describe("PDF", () => {
   it("detects a garbage text layer and a scan; without OCR both are refused, with a recogniser their pages are read as OCR", async () => {
     const garbage = await buildPdf({ pages: [[{ text: "ÿþ¤¦§¨ ©ª«¬®¯ °±²³´µ ¶·¸¹º» ¼½¾¿ÆÐ ×ØÞßæð ÷øþÿ¤¦ §¨©ª«¬ ®¯°±²³" }]] });
     await expect(read("rusak-font.pdf", garbage)).rejects.toThrow(/text layer is unreadable \(broken font encoding\) and OCR is off/);
+    const symbols = await buildPdf({ pages: [[{ text: "!#$%&*+<=>?@^_~ ]]]]} )))){ [[[[ *** @@@ ### %%% ^^^ ~~~ === +++" }]] });
+    await expect(read("simbol.pdf", symbols)).rejects.toThrow(/text layer is unreadable/);
     const scan = await buildPdf({ pages: [[{ image: true }], [{ image: true }]] });
     await expect(read("surat.pdf", scan)).rejects.toThrow(/surat\.pdf is a scan: its pages are images without text, and OCR is off/);
 
@@ -125,10 +127,11 @@ describe("PDF", () => {
       asked.push(pages);
       return new Map(pages.map((page) => [page, `Surat edaran halaman ${page} meminta seluruh perangkat daerah memakai aplikasi persuratan elektronik.`]));
     };
-    const mixed = await buildPdf({ pages: [[{ text: PROSE }], [{ image: true }]] });
+    // Page 3: a scan with a stamp typed on it is a scan too.
+    const mixed = await buildPdf({ pages: [[{ text: PROSE }], [{ image: true }], [{ image: true }, { text: "SALINAN SESUAI DENGAN ASLINYA" }]] });
     const article = await readArticle("campuran.pdf", mixed, { maxPages: 10, recognizePages });
-    expect(asked).toEqual([[2]]);
-    expect(article.pages).toEqual([expect.objectContaining({ number: 1, ocr: false }), expect.objectContaining({ number: 2, ocr: true })]);
+    expect(asked).toEqual([[2, 3]]);
+    expect(article.pages).toEqual([expect.objectContaining({ number: 1, ocr: false }), expect.objectContaining({ number: 2, ocr: true }), expect.objectContaining({ number: 3, ocr: true })]);
     const page2 = article.pages![1]!;
     expect(article.text.slice(page2.start, page2.end)).toBe("Surat edaran halaman 2 meminta seluruh perangkat daerah memakai aplikasi persuratan elektronik.");
   });

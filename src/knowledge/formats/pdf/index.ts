@@ -14,6 +14,8 @@ type PdfPage = Awaited<ReturnType<PdfDocument["getPage"]>>;
 const PDF_MAGIC = "%PDF-";
 /** The header may follow a little junk (the spec allows it anywhere in the first 1024 bytes). */
 const HEADER_WINDOW = 1024;
+/** A page with less text than this that shows an image may be a scan with a stamp on it. */
+const SPARSE_TEXT_CHARS = 200;
 /** Writers end a PDF with %%EOF, possibly followed by a few bytes of padding. */
 const END_WINDOW = 2048;
 
@@ -79,8 +81,11 @@ async function readPages(pdf: PdfDocument, bytes: Uint8Array, ctx: ExtractContex
   for (let number = 1; number <= pdf.numPages; number++) {
     const page = await pdf.getPage(number);
     const lines = await readPage(page);
-    const quality = textLayerQuality(lines.map((line) => line.text).join("\n"));
-    if (quality === "text" || (quality === "none" && !(await hasImages(page)))) pages.push({ number, lines, ocr: false });
+    const text = lines.map((line) => line.text).join("\n");
+    const quality = textLayerQuality(text);
+    // A scan with a few typed words on it (a stamp, an e-signature note) is read by OCR when OCR is on.
+    const scanned = (quality === "none" || (ctx.recognizePages !== undefined && text.length < SPARSE_TEXT_CHARS)) && (await hasImages(page));
+    if (quality !== "garbage" && !scanned) pages.push({ number, lines, ocr: false });
     else {
       unreadable.push(number);
       if (quality === "garbage") garbage++;

@@ -5,13 +5,15 @@
  */
 export type TextLayer = "text" | "none" | "garbage";
 
-/** Fewer letters than this and the page has no text layer worth reading (a scan, or a blank page). */
-const MIN_LETTERS = 12;
+/** Fewer visible characters than this and the page has no text layer worth reading (a scan, or a blank page). */
+const MIN_VISIBLE = 12;
 
 export function textLayerQuality(text: string): TextLayer {
   const visible = text.replace(/\s+/g, "");
-  const letters = visible.match(/\p{L}/gu)?.length ?? 0;
-  if (letters < MIN_LETTERS) return "none";
+  if (visible.length < MIN_VISIBLE) return "none";
+  // Letters and digits carry a page, tables of figures included; symbol soup has few of either.
+  const alphanumeric = visible.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+  if (alphanumeric < 0.5 * visible.length) return "garbage";
   // Latin letters, digits and ordinary punctuation make up almost all of an Indonesian or English page.
   const ordinary = visible.match(/[A-Za-z0-9.,;:!?()"'“”‘’%/&+=\-–—|[\]]/g)?.length ?? 0;
   if (ordinary < 0.85 * visible.length) return "garbage";
