@@ -97,6 +97,11 @@ describe("PDF", () => {
     expect(text).not.toContain("|");
   });
 
+  it("takes the title from a heading set larger than the text", async () => {
+    const pdf = await buildPdf({ title: "Untitled", pages: [[{ lines: ["Laporan Kinerja SPBE", "Kabupaten Contoh 2023"], size: 18 }, { text: PROSE }]] });
+    expect((await read("laporan.pdf", pdf)).title).toBe("Laporan Kinerja SPBE Kabupaten Contoh 2023");
+  });
+
   it("takes the title from the PDF's Title when the first page has no heading, else the file name", async () => {
     expect((await read("a.pdf", await buildPdf({ title: "Pedoman Manajemen Data", pages: [[{ text: PROSE }]] }))).title).toBe("Pedoman Manajemen Data");
     expect((await read("laporan-tahunan_2023.pdf", await buildPdf({ pages: [[{ text: PROSE }]] }))).title).toBe("laporan tahunan 2023");
@@ -159,6 +164,19 @@ describe("Word (.docx)", () => {
     expect(indikator.level).toBe(2);
     expect(article.text.slice(indikator.start, indikator.end)).toContain("dinilai oleh tim evaluator");
     expect(article.text.slice(indikator.start, indikator.end)).not.toContain("Pedoman ini menjelaskan");
+  });
+
+  it("finds the Pasal and ayat of a regulation typed in Word", async () => {
+    const docx = await buildDocx([
+      { heading: 1, text: "Peraturan Bupati Contoh tentang Satu Data" },
+      { text: "Pasal 1" },
+      { text: "(1) Perangkat daerah wajib menyerahkan data statistik sektoral kepada walidata setiap triwulan." },
+      { text: "(2) Walidata memeriksa kesesuaian data sebelum disebarluaskan melalui portal satu data." },
+      { text: "Pasal 2" },
+      { text: "Peraturan ini mulai berlaku pada tanggal diundangkan dan wajib dilaksanakan seluruh perangkat daerah." },
+    ]);
+    const article = await read("perbup.docx", docx);
+    expect(article.sections!.map((section) => section.title)).toEqual(["Peraturan Bupati Contoh tentang Satu Data", "Pasal 1", "ayat (1)", "ayat (2)", "Pasal 2"]);
   });
 
   it("refuses a zip bomb before inflating it", async () => {

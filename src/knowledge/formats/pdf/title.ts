@@ -37,8 +37,10 @@ function isUpper(text: string): boolean {
 
 /** Lines set larger than the body text at the top of the first page. */
 function largeHeading(lines: PageLine[]): string | undefined {
-  const sizes = lines.map((line) => line.size).sort((a, b) => a - b);
-  const body = sizes[Math.floor(sizes.length / 2)] ?? 0;
+  // The body's size is the one most of the page's characters are set in.
+  const characters = new Map<number, number>();
+  for (const line of lines) characters.set(line.size, (characters.get(line.size) ?? 0) + line.text.length);
+  const body = [...characters].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
   const heading: string[] = [];
   for (const line of lines.slice(0, 4)) {
     if (line.size >= 1.2 * body) heading.push(line.text);
