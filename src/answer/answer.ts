@@ -1,7 +1,19 @@
 import type { Language } from "../retrieval/language.js";
 
-/** A numbered source; numbers are assigned in code, in order of first use. */
-export interface Citation {
+/** Where a quote stands in its source document, and the link that opens it there. */
+export interface QuoteLocation {
+  /** Page of the source document (PDF), null when it has no pages. */
+  page: number | null;
+  /** "Pasal 5" or a heading, null when the source has no sections. */
+  section: string | null;
+  /** The quote was recognised from a scan (OCR). */
+  ocr: boolean;
+  /** `url` opening at the quote: a web page's text fragment (#:~:text=…), a PDF's #page=N. */
+  link: string | null;
+}
+
+/** A numbered source; numbers are assigned in code, in order of first use. Located at its best quote. */
+export interface Citation extends QuoteLocation {
   number: number;
   articleId: string;
   title: string;
@@ -23,8 +35,8 @@ export interface Quote {
   sentences: QuotedSentence[];
 }
 
-/** One retrieved passage, best first. */
-export interface AnswerResult {
+/** One retrieved passage, best first; its location is the passage's first page and its section. */
+export interface AnswerResult extends QuoteLocation {
   rank: number;
   /** 0–1 relevance estimate. */
   score: number;

@@ -3,7 +3,9 @@ import type { Candidate } from "../retrieval/hybrid.js";
 import { passageTerms } from "../retrieval/passage-terms.js";
 import type { AnalyzedQuery } from "../retrieval/query.js";
 import type { Language } from "../retrieval/language.js";
+import { pageRange, sectionAt } from "../knowledge/locate.js";
 import type { Answer, AnswerResult, Citation, Quote } from "./answer.js";
+import { deepLink } from "./citation.js";
 
 export interface ComposeOptions {
   /** Per question language: no top candidate at or above this means the knowledge base has no answer. */
@@ -75,11 +77,14 @@ export function composeAnswer(snapshot: IndexSnapshot, query: AnalyzedQuery, can
   const chosen = dedupeOverlapping(ranked.filter((sentence) => sentence.score >= best.score * 0.6)).slice(0, options.maxQuotedSentences);
 
   const citations: Citation[] = [];
-  const citationOf = (articleId: string): number => {
+  /** An article's citation, located at its first quoted sentence (its page, Pasal or heading, and a link there). */
+  const citationOf = (articleId: string, quoted: ScoredSentence): number => {
     const existing = citations.find((citation) => citation.articleId === articleId);
     if (existing) return existing.number;
     const article = snapshot.articles.get(articleId)!;
-    const citation = { number: citations.length + 1, articleId, title: article.title, source: article.source, date: article.date, url: article.url };
+    const { firstPage: page, ocr } = pageRange(article, quoted.start, quoted.end);
+    const link = deepLink(article, article.text.slice(quoted.start, quoted.end), page);
+    const citation = { number: citations.length + 1, articleId, title: article.title, source: article.source, date: article.date, url: article.url, page, section: sectionAt(article, quoted.start).section, ocr, link };
     citations.push(citation);
     return citation.number;
   };
@@ -96,7 +101,7 @@ export function composeAnswer(snapshot: IndexSnapshot, query: AnalyzedQuery, can
     sentences.sort((a, b) => a.start - b.start);
     const passage = relevant[sentences.find((s) => s === best)?.candidateIndex ?? sentences[0]!.candidateIndex]!.passage;
     quotes.push({
-      citation: citationOf(articleId),
+      citation: citationOf(articleId, sentences.find((s) => s === best) ?? sentences[0]!),
       passageId: `${passage.articleId}#${passage.index}`,
       sentences: sentences.map((sentence) => ({ text: article.text.slice(sentence.start, sentence.end), best: sentence === best })),
     });
@@ -106,6 +111,8 @@ export function composeAnswer(snapshot: IndexSnapshot, query: AnalyzedQuery, can
     const article = snapshot.articles.get(candidate.passage.articleId)!;
     const own = scored.filter((sentence) => sentence.candidateIndex === index).sort((a, b) => b.score - a.score);
     const quoteSentences = dedupeOverlapping(own.filter((sentence) => sentence.score >= (own[0]?.score ?? 0) * 0.8)).slice(0, 2).sort((a, b) => a.start - b.start);
+    const quote = quoteSentences.map((sentence) => article.text.slice(sentence.start, sentence.end)).join(" ");
+    const { firstPage: page, section, ocr } = candidate.passage;
     return {
       rank: index + 1,
       score: Math.round(candidate.confidence * 1000) / 1000,
@@ -116,7 +123,11 @@ export function composeAnswer(snapshot: IndexSnapshot, query: AnalyzedQuery, can
       date: article.date,
       url: article.url,
       passage: article.text.slice(candidate.passage.start, candidate.passage.end),
-      quote: quoteSentences.map((sentence) => article.text.slice(sentence.start, sentence.end)).join(" "),
+      quote,
+      page,
+      section,
+      ocr,
+      link: deepLink(article, quoteSentences[0] ? article.text.slice(quoteSentences[0].start, quoteSentences[0].end) : "", page),
     };
   });
   return { question: query.text, lang: query.lang, found: true, quotes, citations, results };

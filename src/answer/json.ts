@@ -4,7 +4,7 @@ import type { Answer } from "./answer.js";
 export interface AnswerJson {
   question: string;
   found: boolean;
-  results: Array<{ rank: number; score: number; title: string; source: string; date: string | null; url: string | null; passage: string; quote: string }>;
+  results: Array<{ rank: number; score: number; title: string; source: string; date: string | null; url: string | null; passage: string; quote: string; page: number | null; section: string | null }>;
 }
 
 export function answerToJson(answer: Answer): AnswerJson {
@@ -20,6 +20,8 @@ export function answerToJson(answer: Answer): AnswerJson {
       url: result.url,
       passage: result.passage,
       quote: result.quote,
+      page: result.page,
+      section: result.section,
     })),
   };
 }

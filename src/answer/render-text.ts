@@ -16,7 +16,7 @@ export function renderAnswerText(answer: Answer, articles: ArticleSummary[] = []
   }
   lines.push("", `${w.sources}:`);
   for (const citation of answer.citations) {
-    lines.push(`[${citation.number}] ${citationLabel(citation, answer.lang)}${citation.url ? ` <${citation.url}>` : ""}`);
+    lines.push(`[${citation.number}] ${citationLabel(citation, answer.lang)}${citation.link ? ` <${citation.link}>` : ""}`);
   }
   return lines.join("\n");
 }

@@ -103,11 +103,15 @@ export function packMessages(blocks: Block[], limit = MESSAGE_LIMIT): FormattedS
   return messages;
 }
 
-/** "[1] Title — Outlet, date" with the title linked when the article has a URL. */
-export function citationLine(citation: Pick<Citation, "number" | "title" | "source" | "date" | "url">, lang: Language): FormattedString {
+/**
+ * "[1] Title — Outlet, date" or "[1] Title — Pasal 5, hlm. 4", the title linked when the article has a URL (to
+ * the quote itself when the citation knows where it is).
+ */
+export function citationLine(citation: Pick<Citation, "number" | "title" | "source" | "date" | "url"> & Partial<Pick<Citation, "page" | "section" | "ocr" | "link">>, lang: Language): FormattedString {
   const label = citationLabel(citation, lang);
   const details = label.slice(citation.title.length);
-  const title = citation.url ? FormattedString.link(citation.title, citation.url) : plain(citation.title);
+  const href = citation.link ?? citation.url;
+  const title = href ? FormattedString.link(citation.title, href) : plain(citation.title);
   return join([plain(`[${citation.number}] `), title, plain(details)], plain(""));
 }
 
@@ -161,7 +165,7 @@ export function renderMoreResults(results: AnswerResult[], numbers: Map<string, 
   for (const result of results) {
     const number = citationNumberFor(numbers, result.articleId);
     blocks.push({
-      lines: [quotedSentence(result.quote, false, number), citationLine({ number, title: result.title, source: result.source, date: result.date, url: result.url }, lang)],
+      lines: [quotedSentence(result.quote, false, number), citationLine({ ...result, number }, lang)],
       gap: true,
     });
   }

@@ -9,6 +9,8 @@ export type EmbeddingDtype = "fp32" | "q8";
 
 export interface Settings {
   knowledgeDir: string;
+  /** PDFs with more pages are refused (MAX_PDF_PAGES). */
+  maxPdfPages: number;
   dataDir: string;
   modelsDir: string;
   embedding: {
@@ -43,6 +45,7 @@ export interface Settings {
 }
 
 export const BUNDLED_MODEL = "all-MiniLM-L6-v2";
+export const DEFAULT_MAX_PDF_PAGES = 2000;
 
 let loaded = false;
 /** Reads `.env` once; real environment variables win over the file. */
@@ -90,6 +93,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Pa
   if (dtype !== "q8" && dtype !== "fp32") throw new Error(`EMBEDDING_DTYPE must be "q8" or "fp32"; got "${dtype}"`);
   return {
     knowledgeDir: overrides.knowledgeDir ?? resolveDir(env.KNOWLEDGE_DIR, "knowledge"),
+    maxPdfPages: positiveInt(env.MAX_PDF_PAGES, DEFAULT_MAX_PDF_PAGES, "MAX_PDF_PAGES"),
     dataDir: overrides.dataDir ?? resolveDir(env.DATA_DIR, "data"),
     modelsDir: resolveDir(env.MODELS_DIR, "models"),
     embedding: {

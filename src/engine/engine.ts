@@ -10,9 +10,10 @@ import type { IndexSnapshot } from "../index/snapshot.js";
 import { IndexUnavailableError, loadSnapshot, withIndexLock } from "../index/store.js";
 import type { Article } from "../knowledge/article.js";
 import { DEFAULT_CHUNKING, type ChunkOptions } from "../passages/chunk.js";
-import { deleteArticleFiles, saveArticleFile, scanKnowledge, type KnowledgeScan } from "../knowledge/folder.js";
+import { deleteArticleFiles, saveArticleFile, scanKnowledge, type KnowledgeScan, type ReadSettings } from "../knowledge/folder.js";
+import type { ExtractProgress } from "../knowledge/formats/index.js";
 import { addLinkToKnowledge } from "../knowledge/fetch/save-link.js";
-import { shutdownOcr } from "../knowledge/ocr/index.js";
+import { recognizePdfPages, shutdownOcr } from "../knowledge/ocr/index.js";
 import { Glossary } from "../retrieval/glossary.js";
 import { DEFAULT_FUSION, retrieve, type Candidate, type FusionSettings, type RetrievalMode } from "../retrieval/hybrid.js";
 import type { Language } from "../retrieval/language.js";
@@ -40,7 +41,7 @@ export interface EngineOptions {
    * Where articles come from; defaults to reading the knowledge folder. Evaluation and benchmarks pass
    * their corpora here so they go through exactly the same cleaning, splitting, embedding and retrieval.
    */
-  scan?: (known: ReadonlyMap<string, Article>) => Promise<KnowledgeScan>;
+  scan?: (known: ReadonlyMap<string, Article>, read: ReadSettings) => Promise<KnowledgeScan>;
   /** Passage size settings (defaults in passages/chunk.ts). */
   chunking?: ChunkOptions;
   /** Fusion weights per question language (defaults in retrieval/hybrid.ts). */
@@ -49,6 +50,8 @@ export interface EngineOptions {
 
 export interface RefreshCallbacks {
   onProgress?: (done: number, total: number) => void;
+  /** Pages of a long document read or recognised so far (PDF pages, OCR), for "page 120/300" progress. */
+  onExtract?: (file: string, progress: ExtractProgress) => void;
   onStage?: (stage: RefreshStage) => Promise<void>;
 }
 
@@ -81,6 +84,8 @@ export class Engine {
   private readonly pseudoEnglish = PseudoEnglish.fromGlossary(loadGeneralLexicon());
   private readonly render = (text: string): string => (this.settings.embedding.pseudoEnglish ? this.pseudoEnglish.render(text) : text);
   private refreshChain: Promise<unknown> = Promise.resolve();
+  /** Articles saved by this process since the last refresh's scan, already read (see refresh). */
+  private readonly justSaved = new Map<string, Article>();
   private readonly composeOptions: ComposeOptions;
   private fusion: Record<Language, FusionSettings> = { ...DEFAULT_FUSION };
   private chunking: ChunkOptions = DEFAULT_CHUNKING;
@@ -96,7 +101,7 @@ export class Engine {
     readonly embedder: Embedder,
     private readonly logger: Logger,
     compose: Partial<ComposeOptions> | undefined,
-    private readonly scan: (known: ReadonlyMap<string, Article>) => Promise<KnowledgeScan>,
+    private readonly scan: (known: ReadonlyMap<string, Article>, read: ReadSettings) => Promise<KnowledgeScan>,
   ) {
     this.composeOptions = { ...DEFAULT_COMPOSE, ...compose };
   }
@@ -117,7 +122,7 @@ export class Engine {
     );
     // A model that cannot load is the error to report, whatever happened to the index.
     const embedder = await embedderReady;
-    const engine = new Engine(settings, embedder, logger, options.compose, options.scan ?? ((known) => scanKnowledge(settings.knowledgeDir, known)));
+    const engine = new Engine(settings, embedder, logger, options.compose, options.scan ?? ((known, read) => scanKnowledge(settings.knowledgeDir, known, read)));
     engine.fusion = { ...DEFAULT_FUSION, ...options.fusion };
     engine.chunking = chunking;
     engine.loadGlossary();
@@ -173,6 +178,11 @@ export class Engine {
     return composeAnswer(snapshot, query, candidates, this.composeOptions);
   }
 
+  /** How files are read: the PDF page limit, OCR of scanned pages unless OCR=off, extraction progress. */
+  private readSettings(onExtract?: RefreshCallbacks["onExtract"]): ReadSettings {
+    return { maxPdfPages: this.settings.maxPdfPages, ...(this.settings.ocr ? { recognizePages: recognizePdfPages } : {}), ...(onExtract ? { onProgress: onExtract } : {}) };
+  }
+
   /** Re-reads the knowledge folder and updates the index incrementally. Calls are serialised. */
   refresh(callbacks: RefreshCallbacks = {}, rebuildReason?: string): Promise<RefreshReport> {
     const testHook = this.testFaultHook;
@@ -189,7 +199,10 @@ export class Engine {
     const run = this.refreshChain.then(() =>
       this.observed(() => withIndexLock(this.settings.dataDir, onLockCompromised, async () => {
         // A full rebuild re-reads every file; otherwise unchanged files are reused from the serving index.
-        const scan = await this.scan(rebuildReason || !this.snapshot ? new Map() : this.snapshot.articles);
+        // Articles just saved by addArticle/addUrl were read (extracted, OCR'd) already: the scan reuses them too.
+        const known = rebuildReason || !this.snapshot ? new Map<string, Article>() : new Map([...this.snapshot.articles, ...this.justSaved]);
+        const scan = await this.scan(known, this.readSettings(callbacks.onExtract));
+        this.justSaved.clear();
         const { snapshot, report } = await refreshIndex({
           dataDir: this.settings.dataDir,
           articles: scan.articles,
@@ -226,26 +239,39 @@ export class Engine {
     }
   }
 
-  /** Stores an uploaded article (validated first; a bad file changes nothing) and indexes it. */
-  async addArticle(fileName: string, bytes: Buffer, callbacks: RefreshCallbacks = {}): Promise<{ article: Article; replaced: string[]; report: RefreshReport }> {
-    const { article, replaced } = await saveArticleFile(this.settings.knowledgeDir, fileName, bytes);
-    // Saved, but not indexed yet: say so instead of "not added" (the file is there and a later refresh indexes it).
-    const report = await this.refresh(callbacks).catch((error: unknown) => {
-      throw new IndexNotUpdatedError([article.file], error);
-    });
-    return { article, replaced, report };
+  /**
+   * Stores an article file in the knowledge folder without indexing it (validated first; a bad file changes
+   * nothing). The next refresh indexes it without reading it again.
+   */
+  async saveArticle(fileName: string, bytes: Buffer, callbacks: Pick<RefreshCallbacks, "onExtract"> = {}): Promise<{ article: Article; replaced: string[] }> {
+    const saved = await saveArticleFile(this.settings.knowledgeDir, fileName, bytes, this.readSettings(callbacks.onExtract));
+    this.justSaved.set(saved.article.id, saved.article);
+    return saved;
   }
 
-  /**
-   * Fetches a link (http(s), public addresses unless ALLOW_PRIVATE_URLS, size-limited), stores it like an upload
-   * with its URL in a sidecar, and indexes it. The same link added again replaces the earlier file.
-   */
+  /** Fetches a link (bounded: see knowledge/fetch) and stores it like `saveArticle`, with its URL for citations. */
+  async saveUrl(url: string, callbacks: Pick<RefreshCallbacks, "onExtract"> = {}): Promise<{ article: Article; replaced: string[] }> {
+    const saved = await addLinkToKnowledge(this.settings, url, this.readSettings(callbacks.onExtract));
+    this.justSaved.set(saved.article.id, saved.article);
+    return saved;
+  }
+
+  /** Stores an uploaded article and indexes it. */
+  async addArticle(fileName: string, bytes: Buffer, callbacks: RefreshCallbacks = {}): Promise<{ article: Article; replaced: string[]; report: RefreshReport }> {
+    return this.indexSaved(await this.saveArticle(fileName, bytes, callbacks), callbacks);
+  }
+
+  /** Fetches a link, stores it and indexes it. */
   async addUrl(url: string, callbacks: RefreshCallbacks = {}): Promise<{ article: Article; replaced: string[]; report: RefreshReport }> {
-    const { article, replaced } = await addLinkToKnowledge(this.settings, url);
+    return this.indexSaved(await this.saveUrl(url, callbacks), callbacks);
+  }
+
+  private async indexSaved(saved: { article: Article; replaced: string[] }, callbacks: RefreshCallbacks): Promise<{ article: Article; replaced: string[]; report: RefreshReport }> {
+    // Saved, but not indexed yet: say so instead of "not added" (the file is there and a later refresh indexes it).
     const report = await this.refresh(callbacks).catch((error: unknown) => {
-      throw new IndexNotUpdatedError([article.file], error);
+      throw new IndexNotUpdatedError([saved.article.file], error);
     });
-    return { article, replaced, report };
+    return { ...saved, report };
   }
 
   /** Removes an article by id or file name. Returns undefined when there is no such article. */

@@ -12,6 +12,14 @@ interface PassageColumns {
   index: number[];
   start: number[];
   end: number[];
+  /** First and last page of the source document (0: no pages), and 1 when some of it was OCR'd. */
+  firstPage: number[];
+  lastPage: number[];
+  ocr: number[];
+  /** Position of the passage's section and chapter titles in `sectionTitles`, -1 for none. */
+  section: number[];
+  chapter: number[];
+  sectionTitles: string[];
   /** Passage p's sentences are pairs sentenceStart[p] … sentenceStart[p + 1] - 1 of `bounds` (start, end). */
   sentenceStart: number[];
   bounds: number[];
@@ -41,7 +49,13 @@ export function encodeDocuments(documents: StoredDocuments): { json: string; tex
     offset += bytes.length;
     return stored;
   });
-  const columns: PassageColumns = { label: [], article: [], index: [], start: [], end: [], sentenceStart: [0], bounds: [] };
+  const columns: PassageColumns = { label: [], article: [], index: [], start: [], end: [], firstPage: [], lastPage: [], ocr: [], section: [], chapter: [], sectionTitles: [], sentenceStart: [0], bounds: [] };
+  const sectionPosition = new Map<string, number>();
+  const titlePosition = (title: string | null): number => {
+    if (title === null) return -1;
+    if (!sectionPosition.has(title)) sectionPosition.set(title, columns.sectionTitles.push(title) - 1);
+    return sectionPosition.get(title)!;
+  };
   for (const passage of documents.passages) {
     const article = position.get(passage.articleId);
     if (article === undefined) throw new Error(`passage ${passage.label} belongs to unknown article ${passage.articleId}`);
@@ -50,6 +64,11 @@ export function encodeDocuments(documents: StoredDocuments): { json: string; tex
     columns.index.push(passage.index);
     columns.start.push(passage.start);
     columns.end.push(passage.end);
+    columns.firstPage.push(passage.firstPage ?? 0);
+    columns.lastPage.push(passage.lastPage ?? 0);
+    columns.ocr.push(passage.ocr ? 1 : 0);
+    columns.section.push(titlePosition(passage.section));
+    columns.chapter.push(titlePosition(passage.chapter));
     for (const [start, end] of passage.sentences) columns.bounds.push(start, end);
     columns.sentenceStart.push(columns.bounds.length / 2);
   }
@@ -65,6 +84,11 @@ class LoadedPassage implements StoredPassage {
     readonly index: number,
     readonly start: number,
     readonly end: number,
+    readonly firstPage: number | null,
+    readonly lastPage: number | null,
+    readonly ocr: boolean,
+    readonly section: string | null,
+    readonly chapter: string | null,
     private readonly bounds: Uint32Array,
     private readonly from: number,
     private readonly to: number,
@@ -92,7 +116,8 @@ export function decodeDocuments(json: string, texts: Buffer): StoredDocuments {
   const passages: StoredPassage[] = columns.label.map((label, p) => {
     const article = articles[columns.article[p]!];
     if (!article) throw new Error(`passage ${label}: unknown article`);
-    return new LoadedPassage(label, article.id, columns.index[p]!, columns.start[p]!, columns.end[p]!, bounds, columns.sentenceStart[p]!, columns.sentenceStart[p + 1]!);
+    const title = (position: number): string | null => (position < 0 ? null : columns.sectionTitles[position]!);
+    return new LoadedPassage(label, article.id, columns.index[p]!, columns.start[p]!, columns.end[p]!, columns.firstPage[p]! || null, columns.lastPage[p]! || null, columns.ocr[p] === 1, title(columns.section[p]!), title(columns.chapter[p]!), bounds, columns.sentenceStart[p]!, columns.sentenceStart[p + 1]!);
   });
   return { articles, passages };
 }

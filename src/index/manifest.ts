@@ -1,5 +1,5 @@
 /** Bumped when the on-disk layout changes; an index of another version is rebuilt. */
-export const INDEX_FORMAT_VERSION = 4;
+export const INDEX_FORMAT_VERSION = 5;
 
 export interface ManifestArticle {
   file: string;

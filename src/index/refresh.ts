@@ -2,7 +2,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Embedder } from "../embedding/embedder.js";
 import type { Article, ArticleProblem } from "../knowledge/article.js";
-import { chunkText, DEFAULT_CHUNKING, type ChunkOptions } from "../passages/chunk.js";
+import { articleIdFromFileName } from "../knowledge/parse.js";
+import { chunkArticle, DEFAULT_CHUNKING, type ChunkOptions } from "../passages/chunk.js";
 import { LexicalIndex } from "./lexical-index.js";
 import { INDEX_FORMAT_VERSION, LEXICAL_FILE, VECTORS_FILE, type Manifest } from "./manifest.js";
 import { IndexSnapshot, passageId, type StoredDocuments, type StoredPassage } from "./snapshot.js";
@@ -70,7 +71,7 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
 
   // A file that became unreadable keeps its last good version in the index rather than vanishing.
   for (const problem of problems) {
-    const id = path.basename(problem.file, path.extname(problem.file)).toLowerCase();
+    const id = articleIdFromFileName(problem.file);
     const kept = previous ? [...previous.articles.values()].find((article) => article.file === problem.file || article.id === id) : undefined;
     if (kept && !articles.has(kept.id)) {
       articles.set(kept.id, kept);
@@ -117,7 +118,7 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
   }
 
   await options.onStage?.("embedding");
-  const chunks = changed.flatMap((article) => chunkText(article.id, article.text, chunking).map((passage) => ({ article, passage })));
+  const chunks = changed.flatMap((article) => chunkArticle(article, chunking).map((passage) => ({ article, passage })));
   const embedded = await embedder.embedPassages(
     chunks.map(({ article, passage }) => (options.embeddingText ?? passageEmbeddingText)(article, passage.text)),
     (done) => options.onProgress?.(done, chunks.length),
@@ -135,7 +136,8 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
     const { article, passage } = chunks[i]!;
     const label = nextLabel++;
     vectors.add(label, embedded[i]!);
-    passages.set(label, { label, articleId: article.id, index: passage.index, start: passage.start, end: passage.end, sentences: passage.sentences.map((s) => [s.start, s.end]) });
+    const { index, start, end, firstPage, lastPage, ocr, section, chapter } = passage;
+    passages.set(label, { label, articleId: article.id, index, start, end, firstPage, lastPage, ocr, section, chapter, sentences: passage.sentences.map((s) => [s.start, s.end]) });
     labelsOf.set(article.id, [...(labelsOf.get(article.id) ?? []), label]);
     lexicalDocs.push({ id: passage.id, title: article.title, text: passage.text });
   }

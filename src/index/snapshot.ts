@@ -1,11 +1,12 @@
 import type { Article } from "../knowledge/article.js";
+import type { SourceLocation } from "../knowledge/locate.js";
 import type { Passage } from "../passages/passage.js";
 import type { LexicalIndex } from "./lexical-index.js";
 import type { Manifest } from "./manifest.js";
 import type { VectorIndex } from "./vector-index.js";
 
-/** A passage as stored in the index: where it is, not a copy of its text. */
-export interface StoredPassage {
+/** A passage as stored in the index: where it is (in the text and in the source document), not a copy of its text. */
+export interface StoredPassage extends SourceLocation {
   label: number;
   articleId: string;
   index: number;

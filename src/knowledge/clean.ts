@@ -34,6 +34,16 @@ const MD_LIST = /^([-*+]|\d+[.)])\s+\S/;
 /** Reporter or agency credits closing a news article: "(hed/kus)", "(AFP/OKI)", "(ynt/d03)". */
 const REPORTER_INITIALS = /\s*\((?:[A-Za-z][A-Za-z0-9]{1,9})(?:\/[A-Za-z][A-Za-z0-9]{1,9})*\)$/;
 
+/** Lines of Indonesian news boilerplate ("Baca juga", "Foto:", "Share"), for extractors with their own paragraphs. */
+export function isBoilerplateLine(line: string): boolean {
+  return BOILERPLATE.test(line);
+}
+
+/** Lines after which nothing belongs to the article ("Berita Terkait", "Editor:"). */
+export function isEndMarkerLine(line: string): boolean {
+  return END_MARKERS.test(line);
+}
+
 function normaliseLine(line: string): string {
   return line.replace(INVISIBLE, "").replace(ODD_SPACES, " ").replace(/[ \t]+/g, " ").trim();
 }

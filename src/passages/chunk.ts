@@ -1,4 +1,6 @@
-import type { Passage } from "./passage.js";
+import type { Article } from "../knowledge/article.js";
+import { pageRange, sectionAt, sectionBreaks } from "../knowledge/locate.js";
+import type { LocatedPassage, Passage } from "./passage.js";
 import { splitSentences, type Span } from "./sentences.js";
 
 export interface ChunkOptions {
@@ -59,4 +61,40 @@ export function chunkText(articleId: string, text: string, options: ChunkOptions
     const spans: Span[] = group.map(({ start: s, end: e }) => ({ start: s, end: e }));
     return { id: `${articleId}#${index}`, articleId, index, start, end, text: text.slice(start, end), sentences: spans };
   });
+}
+
+/** A section with fewer words than this (headings only: "BAB II", "Bagian Kesatu") joins the one after it. */
+const MIN_SECTION_WORDS = 12;
+
+/**
+ * An article's passages with their pages and section. A passage never runs across the start of a Pasal or a
+ * heading: each section is packed on its own, so a passage belongs to one Pasal and cites it. Headings with no
+ * text of their own ("BAB II" over "Pasal 4") stay with the section they introduce.
+ */
+export function chunkArticle(article: Pick<Article, "id" | "text" | "pages" | "sections">, options: ChunkOptions = DEFAULT_CHUNKING): LocatedPassage[] {
+  const text = article.text;
+  const starts = [0, ...sectionBreaks(article).filter((at) => at > 0)];
+  const pieces: Array<{ from: number; to: number; content: number }> = [];
+  let pending: number | undefined;
+  starts.forEach((from, i) => {
+    const to = starts[i + 1] ?? text.length;
+    const begin = pending ?? from;
+    if (to < text.length && words(text.slice(begin, to)) < MIN_SECTION_WORDS) pending = begin;
+    else {
+      pieces.push({ from: begin, to, content: from });
+      pending = undefined;
+    }
+  });
+  const passages: LocatedPassage[] = [];
+  for (const { from, to, content } of pieces) {
+    for (const passage of chunkText(article.id, text.slice(from, to), options)) {
+      const index = passages.length;
+      const start = passage.start + from;
+      const end = passage.end + from;
+      const sentences = passage.sentences.map((span) => ({ start: span.start + from, end: span.end + from }));
+      // Located from where the section's own text begins, not from the headings above it.
+      passages.push({ ...passage, id: `${article.id}#${index}`, index, start, end, sentences, ...pageRange(article, start, end), ...sectionAt(article, Math.max(start, content)) });
+    }
+  }
+  return passages;
 }

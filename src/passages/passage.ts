@@ -1,3 +1,4 @@
+import type { SourceLocation } from "../knowledge/locate.js";
 import type { Span } from "./sentences.js";
 
 /** A retrievable piece of an article: a run of whole sentences, ~40–90 words. */
@@ -14,3 +15,6 @@ export interface Passage {
   /** The passage's sentences, as offsets into the article's cleaned text. */
   sentences: Span[];
 }
+
+/** A passage with where it lies in its source document (page range, OCR, Pasal or heading). */
+export type LocatedPassage = Passage & SourceLocation;

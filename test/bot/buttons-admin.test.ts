@@ -124,12 +124,12 @@ describe("admin features", () => {
         },
       },
     });
-    await h.handle(documentMessage("slides.pdf"));
+    await h.handle(documentMessage("slides.pptx"));
     await h.handle(documentMessage(undefined));
     await h.handle(documentMessage("big.txt", ADMIN, 5 * 1024 * 1024));
     expect(downloads).toBe(0);
     const texts = h.sent("sendMessage").map((call) => call.text as string);
-    expect(texts[0]).toContain('"slides.pdf" is not a supported article type');
+    expect(texts[0]).toContain('"slides.pptx" is not a supported article type');
     expect(texts[1]).toContain("no file name");
     expect(texts[2]).toContain("5.0 MB; the upload limit is 1.0 MB");
     h.reset();

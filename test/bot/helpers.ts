@@ -40,7 +40,7 @@ const OTHER = "Terbaru di awal Oktober 2017, Kabupaten Bandung Barat mengirim pa
 const HTMLISH = "Sistem <b>e-Gov</b> & </blockquote> tetap ditulis apa adanya.";
 
 function result(rank: number, article: ArticleSummary, passageId: string, quote: string): AnswerResult {
-  return { rank, score: 0.9 - rank / 10, articleId: article.id, passageId, title: article.title, source: article.source, date: article.date, url: article.url, passage: `${quote} Kalimat lain.`, quote };
+  return { rank, score: 0.9 - rank / 10, articleId: article.id, passageId, title: article.title, source: article.source, date: article.date, url: article.url, passage: `${quote} Kalimat lain.`, quote, page: null, section: null, ocr: false, link: article.url };
 }
 
 /** A found answer: two quotes from two articles and four further results for "More sources". */
@@ -56,8 +56,8 @@ export function sampleAnswer(question: string): Answer {
     found: true,
     quotes,
     citations: [
-      { number: 1, articleId: a.id, title: a.title, source: a.source, date: a.date, url: a.url },
-      { number: 2, articleId: b.id, title: b.title, source: b.source, date: b.date, url: b.url },
+      { number: 1, articleId: a.id, title: a.title, source: a.source, date: a.date, url: a.url, page: null, section: null, ocr: false, link: a.url },
+      { number: 2, articleId: b.id, title: b.title, source: b.source, date: b.date, url: b.url, page: null, section: null, ocr: false, link: b.url },
     ],
     results: [
       result(1, a, "banyuwangi#1", BEST),

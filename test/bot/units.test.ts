@@ -49,6 +49,16 @@ describe("packMessages", () => {
     expect(rendered.moreResults).toEqual([2, 3, 4, 5]);
   });
 
+  it("names a regulation's Pasal and page in the source line and links the title to the PDF page", () => {
+    const answer = sampleAnswer("Apa tujuan Arsitektur SPBE Nasional?");
+    answer.citations[0] = { ...answer.citations[0]!, title: "Perpres 95/2018", source: null, date: null, url: "https://jdih.example/perpres.pdf", page: 3, section: "Pasal 5", ocr: false, link: "https://jdih.example/perpres.pdf#page=3" };
+    const last = renderAnswer(answer, ARTICLES).messages.at(-1)!;
+    expect(last.text).toContain("[1] Perpres 95/2018 — Pasal 5, hlm. 3");
+    expect(last.entities).toContainEqual(expect.objectContaining({ type: "text_link", url: "https://jdih.example/perpres.pdf#page=3" }));
+    const english = renderAnswer({ ...answer, lang: "en", citations: [{ ...answer.citations[0]!, ocr: true }, answer.citations[1]!] }, ARTICLES).messages.at(-1)!;
+    expect(english.text).toContain("[1] Perpres 95/2018 — Article 5, p. 3, OCR text");
+  });
+
   it("highlight bolds each quoted fragment once", () => {
     const text = highlight("Satu. Dua. Tiga.", ["Dua.", "Tiga.", "tidak ada"]);
     expect(text.entities.map((entity) => text.text.slice(entity.offset, entity.offset + entity.length))).toEqual(["Dua.", "Tiga."]);

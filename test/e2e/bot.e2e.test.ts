@@ -267,7 +267,7 @@ describe("bot process against the fake Bot API", () => {
 
     // Admin uploads: unsupported type, oversized, empty, and a path in the file name.
     api.skipBotMessages(adminChat);
-    await api.sendUserDocument({ chat: adminChat, fileName: "slides.pdf", content: "%PDF-1.4" });
+    await api.sendUserDocument({ chat: adminChat, fileName: "slides.pptx", content: "PK" });
     expect((await nextMessage(adminChat)).text).toContain("not a supported article type");
     await api.sendUserDocument({ chat: adminChat, fileName: "huge.txt", content: "kecil", size: 30 * 1024 * 1024 });
     expect((await nextMessage(adminChat)).text).toContain("the upload limit is 2.0 MB");

@@ -80,7 +80,9 @@ describe("answers on the seed knowledge base", () => {
     expect(Object.keys(json)).toEqual(["question", "found", "results"]);
     expect(json.results.map((r) => r.rank)).toEqual(json.results.map((_, i) => i + 1));
     for (const result of json.results) {
-      expect(Object.keys(result)).toEqual(["rank", "score", "title", "source", "date", "url", "passage", "quote"]);
+      expect(Object.keys(result)).toEqual(["rank", "score", "title", "source", "date", "url", "passage", "quote", "page", "section"]);
+      // News articles have neither pages nor sections.
+      expect([result.page, result.section]).toEqual([null, null]);
       expect(result.passage).toContain(result.quote.split(" ").slice(0, 3).join(" "));
     }
   });

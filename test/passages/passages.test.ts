@@ -1,8 +1,9 @@
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseArticle } from "../../src/knowledge/parse.js";
-import { chunkText } from "../../src/passages/chunk.js";
+import { parseArticle, readArticle } from "../../src/knowledge/parse.js";
+import { buildPdf, regulationSpec } from "../helpers/documents.js";
+import { chunkArticle, chunkText } from "../../src/passages/chunk.js";
 import { splitSentences } from "../../src/passages/sentences.js";
 import { REPO_KNOWLEDGE } from "../helpers/workspace.js";
 
@@ -61,5 +62,24 @@ describe("passages of the seed articles", () => {
         expect(shared.length).toBeLessThanOrEqual(1);
       }
     }
+  });
+});
+
+describe("passages of a regulation", () => {
+  it("never run across two Pasal, and each knows its Pasal, BAB and pages", async () => {
+    const article = await readArticle("perpres.pdf", await buildPdf(regulationSpec()));
+    const passages = chunkArticle(article);
+    const pasal = article.sections!.filter((section) => section.title.startsWith("Pasal"));
+    for (const passage of passages) {
+      expect(article.text.slice(passage.start, passage.end)).toBe(passage.text);
+      const opened = pasal.filter((section) => section.start >= passage.start && section.start < passage.end);
+      expect(opened.length).toBeLessThanOrEqual(1);
+    }
+    const purpose = passages.find((passage) => passage.text.includes("bertujuan untuk memberikan panduan"))!;
+    expect(purpose).toMatchObject({ section: "Pasal 5", chapter: "BAB II", firstPage: 3, lastPage: 4, ocr: false });
+    // Headings with no text of their own ("BAB II", "Bagian Kesatu") open the passage of the Pasal they introduce.
+    const pasal4 = passages.find((passage) => passage.text.includes("disusun oleh menteri"))!;
+    expect(pasal4.text.startsWith("BAB II")).toBe(true);
+    expect(pasal4).toMatchObject({ section: "Pasal 4", chapter: "BAB II", firstPage: 2 });
   });
 });

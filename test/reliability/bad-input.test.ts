@@ -247,7 +247,7 @@ describe("uploads (admin, private chat)", () => {
     expect(await upload("bohong.txt", Buffer.alloc(6 * 1024 * 1024, 0x61), { size: 1024 })).toBe("Could not download the file from Telegram: the file is larger than the limit of 5.0 MB");
   });
 
-  it.each(["slides.pdf", "laporan.docx", "setup.exe", "README", ".txt", "a.txt\u0000.png", "../../etc/passwd", "arsip.tar.gz"])("unsupported type %j → refused before downloading", async (name) => {
+  it.each(["slides.pptx", "laporan.odt", "setup.exe", "README", ".txt", "a.txt\u0000.png", "../../etc/passwd", "arsip.tar.gz"])("unsupported type %j → refused before downloading", async (name) => {
     expect(await upload(name, "isi")).toMatch(/^The file was not added: ".*" is not a supported article type\. Use \.txt, \.md/);
   });
 
@@ -274,11 +274,11 @@ describe("uploads (admin, private chat)", () => {
     expect(hashTree(world.knowledgeDir).get("banyuwangi-rujukan-e-government.txt")).toBe(knowledgeBefore.get("banyuwangi-rujukan-e-government.txt"));
   });
 
-  it("a document without a file name → asks for a .txt/.md/.html file", async () => {
+  it("a document without a file name → asks for a supported file", async () => {
     world.api.skipBotMessages(admin);
     const file = world.api.createFile({ content: townArticle(220).text });
     await world.api.sendUserMessage({ chat: admin, content: { document: { file_id: file.fileId, file_unique_id: file.fileUniqueId, file_size: file.size } } });
-    expect((await world.api.waitForBotMessage({ chat: admin })).text).toBe("The document has no file name; send it as a .txt, .md or .html file.");
+    expect((await world.api.waitForBotMessage({ chat: admin })).text).toBe("The document has no file name; send it as a .pdf, .docx, .html, .txt or .md file.");
   });
 
   it("a document in a group, even from an admin, is chatter: ignored on purpose", async () => {

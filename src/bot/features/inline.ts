@@ -48,7 +48,7 @@ export function inlineResults(answer: Answer): InlineQueryResultArticle[] {
   const best = answer.quotes.flatMap((quote) => quote.sentences).find((sentence) => sentence.best)?.text ?? answer.results[0]?.quote ?? "";
   const results = [article("answer", w.inlineAnswerTitle, best, inlineAnswerMessage(answer))];
   for (const [index, result] of answer.results.slice(0, EXTRA_RESULTS).entries()) {
-    const line = citationLine({ number: 1, title: result.title, source: result.source, date: result.date, url: result.url }, answer.lang);
+    const line = citationLine({ ...result, number: 1 }, answer.lang);
     const [message] = packMessages([{ lines: [FormattedString.blockquote(`${result.quote} [1]`)] }, { lines: [line], gap: true }], MESSAGE_LIMIT);
     results.push(article(`r${index}`, result.title, result.quote, message ?? joinFormatted([plain(result.quote), line])));
   }

@@ -1,11 +1,11 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Article } from "../article.js";
-import { saveArticleFile } from "../folder.js";
+import { saveArticleFile, type ReadSettings } from "../folder.js";
 import { articleIdFromFileName } from "../parse.js";
 import type { Settings } from "../../config/settings.js";
 import { fetchDocument, type FetchedDocument } from "./fetch-document.js";
-import { findFileFetchedFrom, SIDECAR_SUFFIX, writeSourceSidecar } from "./sidecar.js";
+import { findFileFetchedFrom } from "../sidecar.js";
 
 export interface SavedLink {
   article: Article;
@@ -36,21 +36,16 @@ async function targetFileName(dir: string, requestedUrl: string, fetched: Fetche
  * Stores a fetched document in the knowledge folder (validated first: a document that cannot become an article
  * changes nothing) with its `X.source.json` sidecar naming the URL its citations link to.
  */
-export async function saveFetchedDocument(dir: string, requestedUrl: string, fetched: FetchedDocument): Promise<SavedLink> {
+export async function saveFetchedDocument(dir: string, requestedUrl: string, fetched: FetchedDocument, settings?: ReadSettings): Promise<SavedLink> {
   const fileName = await targetFileName(dir, requestedUrl, fetched);
-  const { article, replaced } = await saveArticleFile(dir, fileName, fetched.bytes);
-  await writeSourceSidecar(dir, article.file, {
-    url: fetched.finalUrl,
-    ...(fetched.finalUrl !== requestedUrl ? { requestedUrl } : {}),
-    fetchedAt: new Date().toISOString(),
-  });
-  // A replaced file of another type (page.html → page.pdf) went to .trash; its sidecar must not outlive it.
-  for (const old of replaced) if (old !== article.file) await fs.rm(path.join(dir, old + SIDECAR_SUFFIX), { force: true });
-  return { article: { ...article, url: fetched.finalUrl }, file: article.file, replaced };
+  const source = { url: fetched.finalUrl, ...(fetched.finalUrl !== requestedUrl ? { requestedUrl } : {}), fetchedAt: new Date().toISOString() };
+  // A replaced file of another type (page.html → page.pdf) goes to .trash with its sidecar.
+  const { article, replaced } = await saveArticleFile(dir, fileName, fetched.bytes, settings, source);
+  return { article, file: article.file, replaced };
 }
 
 /** Fetches a link within the configured limits (MAX_UPLOAD_BYTES, ALLOW_PRIVATE_URLS) and saves it. */
-export async function addLinkToKnowledge(settings: Pick<Settings, "knowledgeDir" | "allowPrivateUrls"> & { telegram: Pick<Settings["telegram"], "maxUploadBytes"> }, url: string): Promise<SavedLink> {
+export async function addLinkToKnowledge(settings: Pick<Settings, "knowledgeDir" | "allowPrivateUrls"> & { telegram: Pick<Settings["telegram"], "maxUploadBytes"> }, url: string, read?: ReadSettings): Promise<SavedLink> {
   const fetched = await fetchDocument(url, { maxBytes: settings.telegram.maxUploadBytes, allowPrivate: settings.allowPrivateUrls });
-  return saveFetchedDocument(settings.knowledgeDir, url, fetched);
+  return saveFetchedDocument(settings.knowledgeDir, url, fetched, read);
 }

@@ -1,8 +1,12 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { replaceFileAtomically } from "../../util/durable-fs.js";
+import { replaceFileAtomically } from "../util/durable-fs.js";
+import { ArticleError } from "./parse.js";
 
-/** `X.source.json` beside a fetched file `X`: where it came from; the knowledge scan puts `url` in citations. */
+/**
+ * A fetched page or document `X` has a sidecar `X.source.json`: the address it came from, which its citation
+ * links to whatever the page says about itself. Sidecars are not articles; they move to .trash with their file.
+ */
 export const SIDECAR_SUFFIX = ".source.json";
 
 export interface SourceSidecar {
@@ -15,6 +19,19 @@ export interface SourceSidecar {
 
 export async function writeSourceSidecar(dir: string, fileName: string, sidecar: SourceSidecar): Promise<void> {
   await replaceFileAtomically(path.join(dir, fileName + SIDECAR_SUFFIX), `${JSON.stringify(sidecar, null, 2)}\n`);
+}
+
+/** The citation URL a sidecar names; a damaged or hand-edited sidecar is a problem an admin can fix. */
+export async function readSidecarUrl(file: string): Promise<string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await fs.readFile(file, "utf8"));
+  } catch (error) {
+    throw new ArticleError(`${path.basename(file)} is not valid JSON (${(error as Error).message}).`);
+  }
+  const url = (parsed as { url?: unknown } | null)?.url;
+  if (typeof url !== "string" || !/^https?:\/\//i.test(url)) throw new ArticleError(`${path.basename(file)} needs a "url" starting with http:// or https://.`);
+  return url;
 }
 
 async function readSidecar(file: string): Promise<Partial<SourceSidecar> | undefined> {
