@@ -1,4 +1,11 @@
+import type { AnswerType } from "../retrieval/answer-type.js";
 import type { Language } from "../retrieval/language.js";
+
+/**
+ * `direct`: a quoted sentence states the kind of fact asked for (shown in bold). `related`: relevant passages,
+ * but no sentence holds the asked kind of answer (quoted without a bold answer). `none`: nothing relevant.
+ */
+export type AnswerKind = "direct" | "related" | "none";
 
 /** A numbered source; numbers are assigned in code, in order of first use. */
 export interface Citation {
@@ -12,7 +19,7 @@ export interface Citation {
 
 export interface QuotedSentence {
   text: string;
-  /** The sentence that best answers the question (exactly one per answer). */
+  /** The sentence that best answers the question (exactly one in a direct answer, none in a related one). */
   best: boolean;
 }
 
@@ -42,7 +49,11 @@ export interface AnswerResult {
 export interface Answer {
   question: string;
   lang: Language;
+  /** True for direct and related answers. */
   found: boolean;
+  kind: AnswerKind;
+  /** The kind of answer the question words ask for, when they say. */
+  asked?: AnswerType | undefined;
   quotes: Quote[];
   citations: Citation[];
   results: AnswerResult[];

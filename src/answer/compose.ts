@@ -3,7 +3,8 @@ import type { Candidate } from "../retrieval/hybrid.js";
 import { passageTerms } from "../retrieval/passage-terms.js";
 import type { AnalyzedQuery } from "../retrieval/query.js";
 import type { Language } from "../retrieval/language.js";
-import type { Answer, AnswerResult, Citation, Quote } from "./answer.js";
+import { answersType, sentenceCoverage, sentenceScore, weightQuery } from "../retrieval/sentence-score.js";
+import type { Answer, AnswerKind, AnswerResult, Citation, Quote } from "./answer.js";
 
 export interface ComposeOptions {
   /** Per question language: no top candidate at or above this means the knowledge base has no answer. */
@@ -27,37 +28,37 @@ interface ScoredSentence {
   candidateIndex: number;
   start: number;
   end: number;
-  position: number;
   score: number;
+  /** Share of the question the sentence (with its title) mentions, without the answer-type weight. */
+  coverage: number;
+  /** Whether it can hold the kind of answer asked for. */
+  typed: boolean;
 }
 
 /**
- * Scores every sentence of the candidate passages by how much of the question it covers, weighting each
- * concept by how rare it is among these sentences (a local IDF: "Bandung Barat" outweighs "e-government"
- * when every sentence says e-government). Names from the question count double: a sentence about another
- * subject that happens to share the question's common words is not the answer.
+ * A direct answer needs a sentence that can hold the kind of answer asked for and that mentions at least this
+ * share of the question (IDF-weighted, title included): below it the sentence shares a word or two with the
+ * question but is about something else. Measured on the dev sets (docs/benchmarks.md).
+ */
+export const DIRECT_MIN_COVERAGE = 0.5;
+
+/**
+ * Scores every sentence of the candidate passages with the retrieval's sentence scorer (retrieval/
+ * sentence-score.ts), so the bold sentence is the one that made its passage rank.
  */
 function scoreSentences(snapshot: IndexSnapshot, query: AnalyzedQuery, candidates: Candidate[]): ScoredSentence[] {
-  const sentences: Array<ScoredSentence & { terms: Set<string> }> = [];
+  const weighted = weightQuery(query, snapshot.lexical);
+  const sentences: ScoredSentence[] = [];
   candidates.forEach((candidate, candidateIndex) => {
-    const terms = passageTerms(snapshot, candidate.passage).sentences;
+    const terms = passageTerms(snapshot, candidate.passage);
+    const articleLength = snapshot.articles.get(candidate.passage.articleId)!.text.length || 1;
     candidate.passage.sentences.forEach(([start, end], position) => {
-      sentences.push({ articleId: candidate.passage.articleId, candidateIndex, start, end, position, score: 0, terms: terms[position]! });
+      const features = terms.sentences[position]!;
+      // Ties go to the better passage and to earlier sentences of the article (news leads carry the facts).
+      const score = sentenceScore(weighted, features, terms.title) + 0.3 * candidate.confidence - 0.02 * (start / articleLength);
+      sentences.push({ articleId: candidate.passage.articleId, candidateIndex, start, end, score, coverage: sentenceCoverage(weighted, features, terms.title), typed: answersType(weighted, features) });
     });
   });
-  const weights = query.termGroups.map((group) => {
-    const matching = sentences.filter((sentence) => group.some((term) => sentence.terms.has(term))).length;
-    const isName = group.some((term) => query.names.has(term));
-    return Math.log(1 + sentences.length / (1 + matching)) * (isName ? 2 : 1);
-  });
-  const total = weights.reduce((sum, w) => sum + w, 0) || 1;
-  for (const sentence of sentences) {
-    const matched = query.termGroups.reduce((sum, group, i) => sum + (group.some((term) => sentence.terms.has(term)) ? weights[i]! : 0), 0);
-    const candidate = candidates[sentence.candidateIndex]!;
-    const articleLength = snapshot.articles.get(sentence.articleId)!.text.length || 1;
-    // Ties go to the better passage and to earlier sentences of the article (news leads carry the facts).
-    sentence.score = matched / total + 0.3 * candidate.confidence - 0.02 * (sentence.start / articleLength);
-  }
   return sentences;
 }
 
@@ -65,14 +66,16 @@ export function composeAnswer(snapshot: IndexSnapshot, query: AnalyzedQuery, can
   // The fused ranking decides the order; any of the first few passages being clearly relevant decides `found`.
   const threshold = options.foundThreshold[query.lang];
   const found = isFound(candidates, threshold);
-  if (!found) return { question: query.text, lang: query.lang, found: false, quotes: [], citations: [], results: [] };
+  if (!found) return { question: query.text, lang: query.lang, found: false, kind: "none", asked: query.answerType, quotes: [], citations: [], results: [] };
 
   const relevant = candidates.filter((candidate) => candidate.confidence >= threshold * 0.75).slice(0, options.maxResults);
   const scored = scoreSentences(snapshot, query, relevant);
   const quotedPool = scored.filter((sentence) => sentence.candidateIndex < options.quotePassages);
   const ranked = [...quotedPool].sort((a, b) => b.score - a.score);
-  const best = ranked[0]!;
-  const chosen = dedupeOverlapping(ranked.filter((sentence) => sentence.score >= best.score * 0.6)).slice(0, options.maxQuotedSentences);
+  const top = ranked[0]!;
+  const kind: AnswerKind = top.typed && top.coverage >= DIRECT_MIN_COVERAGE ? "direct" : "related";
+  const best = kind === "direct" ? top : undefined;
+  const chosen = dedupeOverlapping(ranked.filter((sentence) => sentence.score >= top.score * 0.6)).slice(0, options.maxQuotedSentences);
 
   const citations: Citation[] = [];
   const citationOf = (articleId: string): number => {
@@ -94,7 +97,7 @@ export function composeAnswer(snapshot: IndexSnapshot, query: AnalyzedQuery, can
   for (const [articleId, sentences] of byArticle) {
     const article = snapshot.articles.get(articleId)!;
     sentences.sort((a, b) => a.start - b.start);
-    const passage = relevant[sentences.find((s) => s === best)?.candidateIndex ?? sentences[0]!.candidateIndex]!.passage;
+    const passage = relevant[sentences.find((s) => s === top)?.candidateIndex ?? sentences[0]!.candidateIndex]!.passage;
     quotes.push({
       citation: citationOf(articleId),
       passageId: `${passage.articleId}#${passage.index}`,
@@ -119,7 +122,7 @@ export function composeAnswer(snapshot: IndexSnapshot, query: AnalyzedQuery, can
       quote: quoteSentences.map((sentence) => article.text.slice(sentence.start, sentence.end)).join(" "),
     };
   });
-  return { question: query.text, lang: query.lang, found: true, quotes, citations, results };
+  return { question: query.text, lang: query.lang, found: true, kind, asked: query.answerType, quotes, citations, results };
 }
 
 export function isFound(candidates: Candidate[], threshold: number): boolean {

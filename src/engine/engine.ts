@@ -164,7 +164,7 @@ export class Engine {
   async ask(question: string, options: { lang?: Language } = {}): Promise<Answer> {
     const snapshot = this.snapshot;
     const query = analyzeQuery(question, snapshot.lexical, this.glossary, options.lang, this.render);
-    if (query.text === "") return { question, lang: query.lang, found: false, quotes: [], citations: [], results: [] };
+    if (query.text === "") return { question, lang: query.lang, found: false, kind: "none", quotes: [], citations: [], results: [] };
     const candidates = await retrieve(snapshot, this.embedder, query, this.composeOptions.maxResults, "hybrid", this.fusion[query.lang]);
     return composeAnswer(snapshot, query, candidates, this.composeOptions);
   }

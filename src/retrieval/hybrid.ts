@@ -2,7 +2,7 @@ import type { Embedder } from "../embedding/embedder.js";
 import type { IndexSnapshot, StoredPassage } from "../index/snapshot.js";
 import type { Language } from "./language.js";
 import { passageTerms } from "./passage-terms.js";
-import { bestSentenceScore, weightQuery } from "./proximity.js";
+import { bestSentenceScore, weightQuery } from "./sentence-score.js";
 import { coverage, type AnalyzedQuery } from "./query.js";
 
 export interface FusionSettings {
@@ -25,8 +25,6 @@ export interface FusionSettings {
    * sentence of the passage, 0–1) added to the fused score. 0 turns it off.
    */
   sentenceWeight: number;
-  /** Added to a sentence's share of the question when it holds the kind of answer asked for (proximity.ts). */
-  answerTypeBonus: number;
 }
 
 export type RetrievalMode = "hybrid" | "dense" | "lexical";
@@ -38,8 +36,8 @@ export type RetrievalMode = "hybrid" | "dense" | "lexical";
  * is lexical evidence too, so with it the dense side weighs a little more than BM25 (1.2 : 1).
  */
 export const DEFAULT_FUSION: Record<"id" | "en", FusionSettings> = {
-  id: { method: "score", denseWeight: 1.2, lexicalWeight: 1, rrfK: 60, depth: 40, sentenceWeight: 1, answerTypeBonus: 0.2 },
-  en: { method: "score", denseWeight: 1.2, lexicalWeight: 0.5, rrfK: 60, depth: 40, sentenceWeight: 1, answerTypeBonus: 0.2 },
+  id: { method: "score", denseWeight: 1.2, lexicalWeight: 1, rrfK: 60, depth: 40, sentenceWeight: 1 },
+  en: { method: "score", denseWeight: 1.2, lexicalWeight: 0.5, rrfK: 60, depth: 40, sentenceWeight: 1 },
 };
 
 export interface Candidate {
@@ -126,7 +124,7 @@ export async function retrieve(snapshot: IndexSnapshot, embedder: Embedder, quer
       const passage = snapshot.passagesByLabel.get(item.label);
       if (!passage) continue;
       const terms = passageTerms(snapshot, passage);
-      item.fused += fusion.sentenceWeight * bestSentenceScore(weighted, terms.sentences, terms.title, fusion.answerTypeBonus);
+      item.fused += fusion.sentenceWeight * bestSentenceScore(weighted, terms.sentences, terms.title);
     }
   }
   fusedLabels.sort((a, b) => b.fused - a.fused);
@@ -136,7 +134,7 @@ export async function retrieve(snapshot: IndexSnapshot, embedder: Embedder, quer
     const passage = snapshot.passagesByLabel.get(label);
     if (!passage) continue;
     const terms = passageTerms(snapshot, passage);
-    const covered = coverage(query.termGroups, new Set([...terms.title, ...terms.sentences.flatMap((sentence) => [...sentence])]));
+    const covered = coverage(query.termGroups, new Set([...terms.title, ...terms.sentences.flatMap((sentence) => [...sentence.terms])]));
     candidates.push({ passage, dense: similarity, lexical: lexical.get(label) ?? 0, fused, coverage: covered, confidence: confidenceOf(similarity, covered, query.lang) });
   }
   return candidates;

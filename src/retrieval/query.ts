@@ -1,10 +1,8 @@
 import type { LexicalIndex } from "../index/lexical-index.js";
+import { answerTypeOf, type AnswerType } from "./answer-type.js";
 import { indonesianCognates } from "./cognates.js";
 import type { Glossary } from "./glossary.js";
 import { detectLanguage, isEnglishStopword, type Language } from "./language.js";
-
-/** What kind of answer a question asks for, when its question word says so: a date or year, or a number. */
-export type AnswerType = "time" | "number";
 
 /** A question prepared for both retrievers. */
 export interface AnalyzedQuery {
@@ -28,21 +26,11 @@ export interface AnalyzedQuery {
   lexicalText: string;
   /** Texts to embed; their best similarity counts. */
   denseTexts: string[];
-  /** Set for "kapan …?" / "berapa …?" (when / how many) questions: a sentence that answers them has a date or number. */
+  /** The kind of answer the question words ask for ("kapan" a time, "siapa" a person, …), when they say. */
   answerType?: AnswerType;
 }
 
 const WORD = /[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu;
-
-/** Question words by the answer they ask for; "when" first, so "tahun berapa" (which year) is a time. */
-const ANSWER_TYPES: Array<[AnswerType, RegExp]> = [
-  ["time", /\b(?:kapan(?:kah)?|(?:tahun|tanggal|bulan|abad) (?:berapa|apa)(?:kah)?|when|what year)\b/iu],
-  ["number", /\b(?:berapa(?:kah)?|how (?:many|much|long|old|far))\b/iu],
-];
-
-function answerTypeOf(text: string): AnswerType | undefined {
-  return ANSWER_TYPES.find(([, pattern]) => pattern.test(text))?.[0];
-}
 
 /** Turns Indonesian text into what the dense model compares (identity when the model reads Indonesian). */
 export type DenseRendering = (indonesianText: string) => string;

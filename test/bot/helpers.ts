@@ -54,6 +54,7 @@ export function sampleAnswer(question: string): Answer {
     question,
     lang: detectLanguage(question),
     found: true,
+    kind: "direct",
     quotes,
     citations: [
       { number: 1, articleId: a.id, title: a.title, source: a.source, date: a.date, url: a.url },
@@ -70,8 +71,14 @@ export function sampleAnswer(question: string): Answer {
   };
 }
 
+/** Relevant passages without a sentence that states the asked kind of answer: quoted, nothing in bold. */
+export function relatedAnswer(question: string): Answer {
+  const answer = sampleAnswer(question);
+  return { ...answer, kind: "related", asked: "number", quotes: answer.quotes.map((quote) => ({ ...quote, sentences: quote.sentences.map((sentence) => ({ ...sentence, best: false })) })) };
+}
+
 export function notFoundAnswer(question: string): Answer {
-  return { question, lang: detectLanguage(question), found: false, quotes: [], citations: [], results: [] };
+  return { question, lang: detectLanguage(question), found: false, kind: "none", quotes: [], citations: [], results: [] };
 }
 
 function emptyReport(): RefreshReport {

@@ -1,0 +1,69 @@
+/**
+ * What kind of answer a question asks for, read from its question words (Indonesian and English), and whether
+ * a sentence can state that kind of answer. A sentence that shares the question's words but holds no date for
+ * "kapan", no number for "berapa" or no name for "siapa" names the topic without answering it.
+ *
+ * Hand-written: no library covers Indonesian question words or Indonesian number words; the patterns are the
+ * language's general vocabulary (question words, number words, titles, connectives), nothing specific to a
+ * knowledge base.
+ */
+export type AnswerType = "time" | "number" | "person" | "place" | "definition" | "reason";
+
+export const ANSWER_TYPES: readonly AnswerType[] = ["time", "number", "person", "place", "definition", "reason"];
+
+/**
+ * Question words by the answer they ask for, tried in order: "tahun berapa" (which year) is a time before
+ * "berapa" makes it a number, and "di kota mana" is a place before anything else.
+ */
+const QUESTION_PATTERNS: Array<[AnswerType, RegExp]> = [
+  ["time", /\b(?:kapan(?:kah)?|(?:sejak|sampai|hingga) kapan|(?:tahun|tanggal|bulan|abad|hari|pukul|jam) (?:berapa|apa)(?:kah)?|when|what (?:year|date|time|day|month|century)|(?:in|on) which (?:year|date|day|month))\b/iu],
+  ["place", /\b(?:di ?mana(?:kah)?|ke ?mana(?:kah)?|dari ?mana(?:kah)?|(?:kota|negara|provinsi|kabupaten|daerah|wilayah|pulau|benua|desa|kecamatan|tempat|lokasi)(?:nya)? (?:mana|apa)(?:kah)?|where|(?:which|what) (?:city|country|province|regency|region|island|continent|village|district|place|town))\b/iu],
+  ["number", /\b(?:berapa(?:kah)?|how (?:many|much|long|old|far|big|large|tall|high)|what (?:percentage|number|amount))\b/iu],
+  ["person", /\b(?:siapa(?:kah)?|who(?:m|se)?)\b/iu],
+  ["reason", /\b(?:mengapa|kenapa|(?:apa|apakah) (?:alasan|sebab|penyebab)|why|what (?:caused|causes|is the reason))\b/iu],
+  ["definition", /\b(?:apa(?:kah)? (?:itu|yang dimaksud|arti|pengertian|definisi)|apa(?:kah)? \S+ itu\b|what (?:is|are|was|were) (?:an? )?[\p{L}\p{N}!-]+(?: [\p{L}\p{N}!-]+)?\s*\??$|what does .+ mean|define)\b/iu],
+];
+
+export function answerTypeOf(question: string): AnswerType | undefined {
+  return QUESTION_PATTERNS.find(([, pattern]) => pattern.test(question))?.[0];
+}
+
+const MONTHS = "januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|november|nopember|desember|jan|feb|mar|apr|jun|jul|agu|agt|sep|okt|nov|des|january|february|march|may|june|july|august|october|december";
+const DAYS = "senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad";
+const NUMBER_WORDS =
+  "satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\\p{L}+ belas|puluh|puluhan|ratus|ratusan|ribu|ribuan|juta|jutaan|miliar|milyar|triliun|seratus|seribu|sejuta|setengah|separuh|belasan|sebagian|pertama|kedua|ketiga|keempat|kelima";
+const TITLES =
+  "bapak|ibu|pak|bu|dr|prof|ir|drs|dra|hj?|kh|presiden|wakil presiden|menteri|gubernur|bupati|wali ?kota|camat|lurah|kepala|direktur|ketua|sekretaris|raja|ratu|sultan|jenderal|kapolri|kapolda|panglima|rektor|dosen|penulis|pendiri|pencipta|pemimpin|tokoh|sutradara|penyanyi|pemain|pelatih|anggota|juru bicara|kabid|kadis|mayor|letnan|kolonel|sir|santo|nabi";
+const PLACE_NOUNS = "kota|kabupaten|provinsi|negara|desa|kelurahan|kecamatan|pulau|jalan|jl|gedung|kampung|distrik|benua|kerajaan|teluk|gunung|sungai|danau|selat|laut|samudra|samudera|wilayah|daerah|kawasan";
+
+/** "gubernur|kota" → "[Gg]ubernur|[Kk]ota": the word may start a sentence, while the name after it must stay capitalised. */
+function eitherCase(words: string): string {
+  return words
+    .split("|")
+    .map((word) => `[${word[0]!.toUpperCase()}${word[0]}]${word.slice(1)}`)
+    .join("|");
+}
+
+/** Patterns a sentence's text must match to hold each answer type. */
+const SENTENCE_PATTERNS: Record<AnswerType, RegExp> = {
+  // A year, a date or month, a weekday, a clock time, a century.
+  time: new RegExp(`\\b(?:1[0-9]{3}|20[0-9]{2})\\b|\\b(?:${MONTHS})\\b|\\b(?:${DAYS})\\b|\\b(?:pukul|jam) \\d|\\babad\\b|\\b\\d{1,2}[./-]\\d{1,2}[./-]\\d{2,4}\\b`, "iu"),
+  // Digits (with or without "Rp", "%", units), or a number word ("lima", "puluhan", "Rp8 miliar").
+  number: new RegExp(`\\d|\\b(?:${NUMBER_WORDS})\\b|\\bpersen\\b`, "iu"),
+  // A title followed by a capitalised word, or two capitalised words in a row (a full name) after the first word.
+  person: new RegExp(`\\b(?:${eitherCase(TITLES)})\\.? +\\p{Lu}|[^.!?\\s]\\s+\\p{Lu}[\\p{L}'.-]+ +(?:(?:bin|binti|van|von|de|da|al|el) +)?\\p{Lu}[\\p{L}'.-]+`, "u"),
+  // A preposition or place noun followed by a capitalised name.
+  place: new RegExp(`\\b(?:${eitherCase(`di|ke|dari|dekat|in|at|near|${PLACE_NOUNS}`)}) +\\p{Lu}`, "u"),
+  definition: /\b(?:adalah|merupakan|yaitu|yakni|ialah|disebut|dikenal sebagai|berfungsi sebagai|artinya|berarti|bertujuan)\b/iu,
+  reason: /\b(?:karena|sebab|disebabkan|dikarenakan|akibat|sehingga|agar|supaya|oleh karena itu|oleh sebab itu|maka|alasan|bertujuan|demi|dampak)\b/iu,
+};
+
+/** Whether a sentence can state an answer of this type (not that it does: that needs the question's words too). */
+export function holdsAnswerType(type: AnswerType, sentence: string): boolean {
+  return SENTENCE_PATTERNS[type].test(sentence);
+}
+
+/** The answer types a sentence can hold, computed once per sentence. */
+export function answerTypesIn(sentence: string): ReadonlySet<AnswerType> {
+  return new Set(ANSWER_TYPES.filter((type) => holdsAnswerType(type, sentence)));
+}

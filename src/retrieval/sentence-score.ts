@@ -1,0 +1,91 @@
+import type { LexicalIndex } from "../index/lexical-index.js";
+import type { AnswerType } from "./answer-type.js";
+import type { AnalyzedQuery } from "./query.js";
+
+/**
+ * The one sentence scorer: retrieval ranks a passage by its best sentence and quoting highlights the best
+ * sentence of the best passages, both with this score, so the sentence that made a passage win is the one the
+ * user sees in bold.
+ */
+
+/** A question's concepts with IDF weights, prepared once per question for scoring sentences. */
+export interface WeightedQuery {
+  groups: string[][];
+  /** Per group; 0 for a concept no passage mentions (it cannot tell candidates apart). */
+  weights: number[];
+  total: number;
+  answerType: AnswerType | undefined;
+}
+
+/** What the scorer needs of one sentence: its index terms and the answer types it can hold (passage-terms.ts). */
+export interface SentenceFeatures {
+  terms: ReadonlySet<string>;
+  types: ReadonlySet<AnswerType>;
+}
+
+/**
+ * The scorer's weights, measured as whole-set figures on the dev sets (docs/benchmarks.md).
+ * - `name`: names count double: a sentence that shares the question's common words but not its subject is
+ *   usually about something else (+0.003 to +0.005 nDCG@10 on TyDi QA and Belebele against equal weights).
+ * - `answerType`: added, as a share of the question, when the sentence can hold the kind of answer asked for:
+ *   the paragraph that names the event without its date is a near miss.
+ */
+export const SENTENCE_WEIGHTS: { name: number; answerType: Record<AnswerType, number> } = {
+  name: 2,
+  answerType: { time: 0.2, number: 0.2, person: 0.2, place: 0.2, definition: 0.2, reason: 0.2 },
+};
+
+/** BM25's IDF, so the sentence signal weighs words the way the lexical retriever does. */
+function idf(lexical: LexicalIndex, term: string): number {
+  const df = lexical.documentFrequency(term);
+  if (df === 0) return 0;
+  const n = lexical.documentCount;
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/**
+ * Weights each concept by its rarity in the index. A group of alternatives (an English word's
+ * translations) is weighted by its most common member, so a rare synonym does not inflate a concept that
+ * passages usually express with a common word.
+ */
+export function weightQuery(query: AnalyzedQuery, lexical: LexicalIndex): WeightedQuery {
+  const weights = query.termGroups.map((group) => {
+    const present = group.map((term) => idf(lexical, term)).filter((weight) => weight > 0);
+    if (present.length === 0) return 0;
+    return Math.min(...present) * (group.some((term) => query.names.has(term)) ? SENTENCE_WEIGHTS.name : 1);
+  });
+  return { groups: query.termGroups, weights, total: weights.reduce((sum, weight) => sum + weight, 0), answerType: query.answerType };
+}
+
+/** IDF-weighted share of the question's concepts the sentence (with its article title) mentions, 0–1. */
+export function sentenceCoverage(query: WeightedQuery, sentence: SentenceFeatures, title: ReadonlySet<string>): number {
+  if (query.total === 0) return 0;
+  let covered = 0;
+  query.groups.forEach((group, i) => {
+    if (group.some((term) => sentence.terms.has(term) || title.has(term))) covered += query.weights[i]!;
+  });
+  return covered / query.total;
+}
+
+/** Whether the sentence can hold the kind of answer asked for (true when the question asks for no kind). */
+export function answersType(query: WeightedQuery, sentence: SentenceFeatures): boolean {
+  return query.answerType === undefined || sentence.types.has(query.answerType);
+}
+
+/**
+ * A sentence's score, 0 to 1 + the answer-type weight: question words that meet in one sentence usually
+ * state the fact asked about; the same words spread over a passage often do not, and BM25 cannot tell the
+ * two apart.
+ */
+export function sentenceScore(query: WeightedQuery, sentence: SentenceFeatures, title: ReadonlySet<string>): number {
+  if (query.total === 0) return 0;
+  const typed = query.answerType !== undefined && sentence.types.has(query.answerType) ? SENTENCE_WEIGHTS.answerType[query.answerType] : 0;
+  return sentenceCoverage(query, sentence, title) + typed;
+}
+
+/** The passage's best sentence score (its title counts for every sentence). */
+export function bestSentenceScore(query: WeightedQuery, sentences: readonly SentenceFeatures[], title: ReadonlySet<string>): number {
+  let best = 0;
+  for (const sentence of sentences) best = Math.max(best, sentenceScore(query, sentence, title));
+  return best;
+}
