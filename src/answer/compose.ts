@@ -3,7 +3,7 @@ import type { Candidate } from "../retrieval/hybrid.js";
 import { passageTerms } from "../retrieval/passage-terms.js";
 import type { AnalyzedQuery } from "../retrieval/query.js";
 import type { Language } from "../retrieval/language.js";
-import { answersType, sentenceCoverage, sentenceScore, weightQuery } from "../retrieval/sentence-score.js";
+import { scoreSentences, weightQuery } from "../retrieval/sentence-score.js";
 import type { Answer, AnswerKind, AnswerResult, Citation, Quote } from "./answer.js";
 
 export interface ComposeOptions {
@@ -46,17 +46,18 @@ export const DIRECT_MIN_COVERAGE = 0.5;
  * Scores every sentence of the candidate passages with the retrieval's sentence scorer (retrieval/
  * sentence-score.ts), so the bold sentence is the one that made its passage rank.
  */
-function scoreSentences(snapshot: IndexSnapshot, query: AnalyzedQuery, candidates: Candidate[]): ScoredSentence[] {
+function scoreCandidateSentences(snapshot: IndexSnapshot, query: AnalyzedQuery, candidates: Candidate[]): ScoredSentence[] {
   const weighted = weightQuery(query, snapshot.lexical);
   const sentences: ScoredSentence[] = [];
   candidates.forEach((candidate, candidateIndex) => {
     const terms = passageTerms(snapshot, candidate.passage);
+    const scores = scoreSentences(weighted, terms.sentences, terms.title);
     const articleLength = snapshot.articles.get(candidate.passage.articleId)!.text.length || 1;
     candidate.passage.sentences.forEach(([start, end], position) => {
-      const features = terms.sentences[position]!;
+      const { score, coverage, typed } = scores[position]!;
       // Ties go to the better passage and to earlier sentences of the article (news leads carry the facts).
-      const score = sentenceScore(weighted, features, terms.title) + 0.3 * candidate.confidence - 0.02 * (start / articleLength);
-      sentences.push({ articleId: candidate.passage.articleId, candidateIndex, start, end, score, coverage: sentenceCoverage(weighted, features, terms.title), typed: answersType(weighted, features) });
+      const ranked = score + 0.3 * candidate.confidence - 0.02 * (start / articleLength);
+      sentences.push({ articleId: candidate.passage.articleId, candidateIndex, start, end, score: ranked, coverage, typed });
     });
   });
   return sentences;
@@ -69,7 +70,7 @@ export function composeAnswer(snapshot: IndexSnapshot, query: AnalyzedQuery, can
   if (!found) return { question: query.text, lang: query.lang, found: false, kind: "none", asked: query.answerType, quotes: [], citations: [], results: [] };
 
   const relevant = candidates.filter((candidate) => candidate.confidence >= threshold * 0.75).slice(0, options.maxResults);
-  const scored = scoreSentences(snapshot, query, relevant);
+  const scored = scoreCandidateSentences(snapshot, query, relevant);
   const quotedPool = scored.filter((sentence) => sentence.candidateIndex < options.quotePassages);
   const ranked = [...quotedPool].sort((a, b) => b.score - a.score);
   const top = ranked[0]!;

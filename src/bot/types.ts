@@ -3,6 +3,7 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "../config/logger.js";
 import type { Settings } from "../config/settings.js";
 import type { Engine } from "../engine/engine.js";
+import type { GapStore } from "./gaps.js";
 import type { StatsStore } from "./stats.js";
 
 /**
@@ -58,6 +59,8 @@ export interface BotDeps {
   settings: Pick<Settings, "telegram">;
   logger: Logger;
   stats: StatsStore;
+  /** Declined and related-only questions, for /gaps. */
+  gaps: GapStore;
   options?: Partial<BotOptions>;
   /** Skips getMe (tests); otherwise `bot.init()` fetches it. */
   botInfo?: UserFromGetMe;

@@ -4,6 +4,7 @@
  */
 import { createBot } from "../bot/bot.js";
 import { runBot } from "../bot/run.js";
+import { FileGapStore } from "../bot/gaps.js";
 import { StatsStore } from "../bot/stats.js";
 import { BOTFATHER_HELP, runTerminalChat } from "../bot/terminal.js";
 import type { BotOptions } from "../bot/types.js";
@@ -55,7 +56,8 @@ async function botMode(settings: Settings, token: string): Promise<void> {
   const logger: Logger = createLogger(settings.logLevel, token);
   const engine = await Engine.open({ settings, logger });
   const stats = await StatsStore.open(settings.dataDir, logger);
-  const app = createBot({ engine, settings, logger, stats, options: botOptionsFromEnv(process.env) });
+  const gaps = await FileGapStore.open(settings.dataDir, logger);
+  const app = createBot({ engine, settings, logger, stats, gaps, options: botOptionsFromEnv(process.env) });
   const running = await runBot(app, { settings, logger });
 
   // Pick up articles added, changed or removed in the folder while the bot was not running.
@@ -80,6 +82,7 @@ async function botMode(settings: Settings, token: string): Promise<void> {
     try {
       await running.stop();
       await stats.flush();
+      await gaps.flush();
       await engine.close();
     } catch (error) {
       logger.error({ reason: (error as Error).message }, "error during shutdown");

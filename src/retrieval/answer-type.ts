@@ -31,7 +31,7 @@ export function answerTypeOf(question: string): AnswerType | undefined {
 const MONTHS = "januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|november|nopember|desember|jan|feb|mar|apr|jun|jul|agu|agt|sep|okt|nov|des|january|february|march|may|june|july|august|october|december";
 const DAYS = "senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad";
 const NUMBER_WORDS =
-  "satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\\p{L}+ belas|puluh|puluhan|ratus|ratusan|ribu|ribuan|juta|jutaan|miliar|milyar|triliun|seratus|seribu|sejuta|setengah|separuh|belasan|sebagian|pertama|kedua|ketiga|keempat|kelima";
+  "(?<!salah )satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\\p{L}+ belas|puluh|puluhan|ratus|ratusan|ribu|ribuan|juta|jutaan|miliar|milyar|triliun|seratus|seribu|sejuta|setengah|separuh|belasan|sebagian|pertama|kedua|ketiga|keempat|kelima";
 const TITLES =
   "bapak|ibu|pak|bu|dr|prof|ir|drs|dra|hj?|kh|presiden|wakil presiden|menteri|gubernur|bupati|wali ?kota|camat|lurah|kepala|direktur|ketua|sekretaris|raja|ratu|sultan|jenderal|kapolri|kapolda|panglima|rektor|dosen|penulis|pendiri|pencipta|pemimpin|tokoh|sutradara|penyanyi|pemain|pelatih|anggota|juru bicara|kabid|kadis|mayor|letnan|kolonel|sir|santo|nabi";
 const PLACE_NOUNS = "kota|kabupaten|provinsi|negara|desa|kelurahan|kecamatan|pulau|jalan|jl|gedung|kampung|distrik|benua|kerajaan|teluk|gunung|sungai|danau|selat|laut|samudra|samudera|wilayah|daerah|kawasan";

@@ -29,9 +29,13 @@ export interface SentenceFeatures {
  *   usually about something else (+0.003 to +0.005 nDCG@10 on TyDi QA and Belebele against equal weights).
  * - `answerType`: added, as a share of the question, when the sentence can hold the kind of answer asked for:
  *   the paragraph that names the event without its date is a near miss.
+ * - `carry`, `shortSentenceTerms`: how much of the previous sentence's coverage a short typed sentence
+ *   continuing it inherits, and how many index terms make a sentence short (scoreSentences).
  */
-export const SENTENCE_WEIGHTS: { name: number; answerType: Record<AnswerType, number> } = {
+export const SENTENCE_WEIGHTS: { name: number; answerType: Record<AnswerType, number>; carry: number; shortSentenceTerms: number } = {
   name: 2,
+  carry: 0.9,
+  shortSentenceTerms: 6,
   answerType: { time: 0.2, number: 0.2, person: 0.2, place: 0.2, definition: 0.2, reason: 0.2 },
 };
 
@@ -58,7 +62,7 @@ export function weightQuery(query: AnalyzedQuery, lexical: LexicalIndex): Weight
 }
 
 /** IDF-weighted share of the question's concepts the sentence (with its article title) mentions, 0–1. */
-export function sentenceCoverage(query: WeightedQuery, sentence: SentenceFeatures, title: ReadonlySet<string>): number {
+function sentenceCoverage(query: WeightedQuery, sentence: SentenceFeatures, title: ReadonlySet<string>): number {
   if (query.total === 0) return 0;
   let covered = 0;
   query.groups.forEach((group, i) => {
@@ -67,25 +71,38 @@ export function sentenceCoverage(query: WeightedQuery, sentence: SentenceFeature
   return covered / query.total;
 }
 
-/** Whether the sentence can hold the kind of answer asked for (true when the question asks for no kind). */
-export function answersType(query: WeightedQuery, sentence: SentenceFeatures): boolean {
-  return query.answerType === undefined || sentence.types.has(query.answerType);
+/** How one sentence of a passage answers the question. */
+export interface SentenceScore {
+  /** Coverage plus the answer-type weight when it holds the kind of answer asked for. */
+  score: number;
+  /** Share of the question it speaks to (its own, or carried from the sentence it continues). */
+  coverage: number;
+  /** Whether it can hold the kind of answer asked for (true when the question asks for no kind). */
+  typed: boolean;
 }
 
 /**
- * A sentence's score, 0 to 1 + the answer-type weight: question words that meet in one sentence usually
- * state the fact asked about; the same words spread over a passage often do not, and BM25 cannot tell the
- * two apart.
+ * Scores a passage's sentences (its title counts for every sentence): question words that meet in one
+ * sentence usually state the fact asked about; the same words spread over a passage often do not, and BM25
+ * cannot tell the two apart. A short sentence that holds the asked kind of answer right after one that speaks
+ * to the question usually continues it ("Di Banyuwangi anggaran … paling murah. Tidak lebih dari Rp 8
+ * miliar."), so it is credited with that sentence's coverage, scaled by `carry`.
  */
-export function sentenceScore(query: WeightedQuery, sentence: SentenceFeatures, title: ReadonlySet<string>): number {
-  if (query.total === 0) return 0;
-  const typed = query.answerType !== undefined && sentence.types.has(query.answerType) ? SENTENCE_WEIGHTS.answerType[query.answerType] : 0;
-  return sentenceCoverage(query, sentence, title) + typed;
+export function scoreSentences(query: WeightedQuery, sentences: readonly SentenceFeatures[], title: ReadonlySet<string>): SentenceScore[] {
+  if (query.total === 0) return sentences.map(() => ({ score: 0, coverage: 0, typed: query.answerType === undefined }));
+  const type = query.answerType;
+  const own = sentences.map((sentence) => sentenceCoverage(query, sentence, title));
+  return sentences.map((sentence, i) => {
+    const typed = type === undefined || sentence.types.has(type);
+    const continues = type !== undefined && typed && i > 0 && !sentences[i - 1]!.types.has(type) && sentence.terms.size <= SENTENCE_WEIGHTS.shortSentenceTerms;
+    const coverage = continues ? Math.max(own[i]!, SENTENCE_WEIGHTS.carry * own[i - 1]!) : own[i]!;
+    return { score: coverage + (type !== undefined && typed ? SENTENCE_WEIGHTS.answerType[type] : 0), coverage, typed };
+  });
 }
 
-/** The passage's best sentence score (its title counts for every sentence). */
+/** The passage's best sentence score: what retrieval adds to the fused score. */
 export function bestSentenceScore(query: WeightedQuery, sentences: readonly SentenceFeatures[], title: ReadonlySet<string>): number {
   let best = 0;
-  for (const sentence of sentences) best = Math.max(best, sentenceScore(query, sentence, title));
+  for (const sentence of scoreSentences(query, sentences, title)) best = Math.max(best, sentence.score);
   return best;
 }

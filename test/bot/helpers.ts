@@ -1,6 +1,7 @@
 import type { Update, UserFromGetMe, Message, MessageEntity, User, Chat } from "grammy/types";
 import type { Answer, AnswerResult, Quote } from "../../src/answer/answer.js";
 import { createBot, type TanyaBot } from "../../src/bot/bot.js";
+import { FileGapStore } from "../../src/bot/gaps.js";
 import { StatsStore } from "../../src/bot/stats.js";
 import type { BotDeps, BotEngine, BotOptions } from "../../src/bot/types.js";
 import { createLogger } from "../../src/config/logger.js";
@@ -144,6 +145,7 @@ export interface Harness {
   app: TanyaBot;
   engine: FakeEngine;
   stats: StatsStore;
+  gaps: FileGapStore;
   calls: ApiCall[];
   /** Calls of one method. */
   sent(method: string): Array<Record<string, unknown>>;
@@ -164,9 +166,11 @@ let nextMessageId = 1000;
 export function harness(options: { deps?: Partial<BotDeps>; options?: Partial<BotOptions>; engine?: FakeEngine; allowedChatIds?: number[] } = {}): Harness {
   const engine = options.engine ?? fakeEngine();
   const stats = StatsStore.inMemory();
+  const gaps = FileGapStore.inMemory();
   const app = createBot({
     engine,
     stats,
+    gaps,
     logger: createLogger("silent"),
     botInfo: BOT_INFO,
     settings: {
@@ -206,6 +210,7 @@ export function harness(options: { deps?: Partial<BotDeps>; options?: Partial<Bo
     app,
     engine,
     stats,
+    gaps,
     calls,
     sent: (method) => calls.filter((call) => call.method === method).map((call) => call.payload),
     handle: (update) => app.bot.handleUpdate({ update_id: nextUpdateId++, ...update } as Update),

@@ -2,6 +2,7 @@ import type { Update } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { createBot } from "../../src/bot/bot.js";
 import { runBot, type RunningBot } from "../../src/bot/run.js";
+import { FileGapStore } from "../../src/bot/gaps.js";
 import { StatsStore } from "../../src/bot/stats.js";
 import { createLogger } from "../../src/config/logger.js";
 import { ADMIN, BOT_INFO, fakeEngine, SARI, textMessage, TOKEN } from "./helpers.js";
@@ -17,7 +18,7 @@ describe("webhook mode", () => {
   it("sets the webhook with a secret, accepts updates only with the secret token, serves a health check", async () => {
     const telegram = { token: TOKEN, apiRoot: undefined, adminUserIds: new Set([ADMIN.id]), allowedChatIds: undefined, webhookUrl: "https://bot.example.org/tg/hook", webhookSecret: SECRET, webhookPort: 0, maxUploadBytes: 1024 };
     const logger = createLogger("silent");
-    const app = createBot({ engine: fakeEngine(), settings: { telegram }, logger, stats: StatsStore.inMemory(), botInfo: BOT_INFO });
+    const app = createBot({ engine: fakeEngine(), settings: { telegram }, logger, stats: StatsStore.inMemory(), gaps: FileGapStore.inMemory(), botInfo: BOT_INFO });
     const calls: Array<{ method: string; payload: Record<string, unknown> }> = [];
     app.bot.api.config.use(async (_prev, method, payload) => {
       calls.push({ method, payload: payload as Record<string, unknown> });
@@ -51,7 +52,7 @@ describe("webhook mode", () => {
   it("refuses to start without a valid WEBHOOK_SECRET", async () => {
     const telegram = { token: TOKEN, apiRoot: undefined, adminUserIds: new Set<number>(), allowedChatIds: undefined, webhookUrl: "https://bot.example.org/hook", webhookSecret: undefined, webhookPort: 0, maxUploadBytes: 1024 };
     const logger = createLogger("silent");
-    const app = createBot({ engine: fakeEngine(), settings: { telegram }, logger, stats: StatsStore.inMemory(), botInfo: BOT_INFO });
+    const app = createBot({ engine: fakeEngine(), settings: { telegram }, logger, stats: StatsStore.inMemory(), gaps: FileGapStore.inMemory(), botInfo: BOT_INFO });
     app.bot.api.config.use(async () => ({ ok: true, result: true }) as never);
     await expect(runBot(app, { settings: { telegram }, logger })).rejects.toThrow(/WEBHOOK_SECRET is required/);
   });
