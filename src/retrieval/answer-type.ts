@@ -21,7 +21,7 @@ const QUESTION_PATTERNS: Array<[AnswerType, RegExp]> = [
   ["number", /\b(?:berapa(?:kah)?|how (?:many|much|long|old|far|big|large|tall|high)|what (?:percentage|number|amount))\b/iu],
   ["person", /\b(?:siapa(?:kah)?|who(?:m|se)?)\b/iu],
   ["reason", /\b(?:mengapa|kenapa|(?:apa|apakah) (?:alasan|sebab|penyebab)|why|what (?:caused|causes|is the reason))\b/iu],
-  ["definition", /\b(?:apa(?:kah)? (?:itu|yang dimaksud|arti|pengertian|definisi)|apa(?:kah)? \S+ itu\b|what (?:is|are|was|were) (?:an? )?[\p{L}\p{N}!-]+(?: [\p{L}\p{N}!-]+)?\s*\??$|what does .+ mean|define)\b/iu],
+  ["definition", /\b(?:apa(?:kah)? (?:itu|yang dimaksud|arti|pengertian|definisi)\b|apa(?:kah)? \S+ itu\b|what (?:is|are|was|were) (?:an? )?[\p{L}\p{N}!-]+(?: [\p{L}\p{N}!-]+)?\s*\??$|what does .+ mean\b|define\b)/iu],
 ];
 
 export function answerTypeOf(question: string): AnswerType | undefined {
