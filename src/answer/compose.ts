@@ -33,6 +33,9 @@ interface ScoredSentence {
   coverage: number;
   /** Whether it can hold the kind of answer asked for. */
   typed: boolean;
+  /** Continues the previous sentence of its passage (which then is quoted with it). */
+  continues: boolean;
+  position: number;
 }
 
 /**
@@ -40,7 +43,7 @@ interface ScoredSentence {
  * share of the question (IDF-weighted, title included): below it the sentence shares a word or two with the
  * question but is about something else. Measured on the dev sets (docs/benchmarks.md).
  */
-export const DIRECT_MIN_COVERAGE = 0.5;
+export const DIRECT_MIN_COVERAGE = Number(process.env.EXP_MINCOV ?? 0.5);
 
 /**
  * Scores every sentence of the candidate passages with the retrieval's sentence scorer (retrieval/
@@ -54,10 +57,10 @@ function scoreCandidateSentences(snapshot: IndexSnapshot, query: AnalyzedQuery, 
     const scores = scoreSentences(weighted, terms.sentences, terms.title);
     const articleLength = snapshot.articles.get(candidate.passage.articleId)!.text.length || 1;
     candidate.passage.sentences.forEach(([start, end], position) => {
-      const { score, coverage, typed } = scores[position]!;
+      const { score, coverage, typed, continues } = scores[position]!;
       // Ties go to the better passage and to earlier sentences of the article (news leads carry the facts).
       const ranked = score + 0.3 * candidate.confidence - 0.02 * (start / articleLength);
-      sentences.push({ articleId: candidate.passage.articleId, candidateIndex, start, end, score: ranked, coverage, typed });
+      sentences.push({ articleId: candidate.passage.articleId, candidateIndex, start, end, score: ranked, coverage, typed, continues, position });
     });
   });
   return sentences;
@@ -76,7 +79,9 @@ export function composeAnswer(snapshot: IndexSnapshot, query: AnalyzedQuery, can
   const top = ranked[0]!;
   const kind: AnswerKind = top.typed && top.coverage >= DIRECT_MIN_COVERAGE ? "direct" : "related";
   const best = kind === "direct" ? top : undefined;
-  const chosen = dedupeOverlapping(ranked.filter((sentence) => sentence.score >= top.score * 0.6)).slice(0, options.maxQuotedSentences);
+  // A best sentence that continues the previous one ("Tidak lebih dari Rp 8 miliar.") is quoted with it.
+  const context = top.continues ? quotedPool.find((sentence) => sentence.candidateIndex === top.candidateIndex && sentence.position === top.position - 1) : undefined;
+  const chosen = dedupeOverlapping([top, ...(context ? [context] : []), ...ranked.filter((sentence) => sentence.score >= top.score * 0.6)]).slice(0, options.maxQuotedSentences);
 
   const citations: Citation[] = [];
   const citationOf = (articleId: string): number => {

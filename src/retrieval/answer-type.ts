@@ -52,8 +52,9 @@ const SENTENCE_PATTERNS: Record<AnswerType, RegExp> = {
   number: new RegExp(`\\d|\\b(?:${NUMBER_WORDS})\\b|\\bpersen\\b`, "iu"),
   // A title followed by a capitalised word, or two capitalised words in a row (a full name) after the first word.
   person: new RegExp(`\\b(?:${eitherCase(TITLES)})\\.? +\\p{Lu}|[^.!?\\s]\\s+\\p{Lu}[\\p{L}'.-]+ +(?:(?:bin|binti|van|von|de|da|al|el) +)?\\p{Lu}[\\p{L}'.-]+`, "u"),
-  // A preposition or place noun followed by a capitalised name.
-  place: new RegExp(`\\b(?:${eitherCase(`di|ke|dari|dekat|in|at|near|${PLACE_NOUNS}`)}) +\\p{Lu}`, "u"),
+  // A preposition or place noun followed by a capitalised name, or a name after a lower-case word ("… dan
+  // Nigeria terbawah"): countries and cities are often named bare.
+  place: new RegExp(`\\b(?:${eitherCase(`di|ke|dari|dekat|in|at|near|${PLACE_NOUNS}`)}) +\\p{Lu}|\\p{Ll}[\\p{Ll},]* +\\p{Lu}\\p{Ll}`, "u"),
   definition: /\b(?:adalah|merupakan|yaitu|yakni|ialah|disebut|dikenal sebagai|berfungsi sebagai|artinya|berarti|bertujuan)\b/iu,
   reason: /\b(?:karena|sebab|disebabkan|dikarenakan|akibat|sehingga|agar|supaya|oleh karena itu|oleh sebab itu|maka|alasan|bertujuan|demi|dampak)\b/iu,
 };

@@ -134,7 +134,7 @@ export async function retrieve(snapshot: IndexSnapshot, embedder: Embedder, quer
     const passage = snapshot.passagesByLabel.get(label);
     if (!passage) continue;
     const terms = passageTerms(snapshot, passage);
-    const covered = coverage(query.termGroups, new Set([...terms.title, ...terms.sentences.flatMap((sentence) => [...sentence.terms])]));
+    const covered = coverage(query.matchGroups, new Set([...terms.title, ...terms.sentences.flatMap((sentence) => [...sentence.terms])]));
     candidates.push({ passage, dense: similarity, lexical: lexical.get(label) ?? 0, fused, coverage: covered, confidence: confidenceOf(similarity, covered, query.lang) });
   }
   return candidates;

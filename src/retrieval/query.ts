@@ -2,6 +2,7 @@ import type { LexicalIndex } from "../index/lexical-index.js";
 import { answerTypeOf, type AnswerType } from "./answer-type.js";
 import { indonesianCognates } from "./cognates.js";
 import type { Glossary } from "./glossary.js";
+import { Synonyms } from "./synonyms.js";
 import { detectLanguage, isEnglishStopword, type Language } from "./language.js";
 
 /** A question prepared for both retrievers. */
@@ -14,6 +15,11 @@ export interface AnalyzedQuery {
    * question a passage or sentence speaks to.
    */
   termGroups: string[][];
+  /**
+   * Per term group, the terms a sentence or passage may use instead: the group itself plus, for Indonesian
+   * questions, its words' synonyms ("biaya" also matches "anggaran"). Weights still come from `termGroups`.
+   */
+  matchGroups: string[][];
   /**
    * Index terms of the names in the question (capitalised words after the first, acronyms): the topic the
    * answer must be about, so an answer sentence that names it is preferred.
@@ -35,7 +41,7 @@ const WORD = /[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu;
 /** Turns Indonesian text into what the dense model compares (identity when the model reads Indonesian). */
 export type DenseRendering = (indonesianText: string) => string;
 
-export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: Glossary, forcedLang?: Language, render: DenseRendering = (text) => text): AnalyzedQuery {
+export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: Glossary, forcedLang?: Language, render: DenseRendering = (text) => text, synonyms: Synonyms = Synonyms.none()): AnalyzedQuery {
   const text = question.trim();
   const lang = forcedLang ?? detectLanguage(text);
   const words = text.match(WORD) ?? [];
@@ -43,7 +49,14 @@ export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: 
   const names = new Set(nameWords.flatMap((word) => lexical.terms(word)));
   if (lang === "id") {
     const termGroups = unique(lexical.terms(text)).map((term) => [term]);
-    return { text, lang, termGroups, names, lexicalText: [text, ...nameWords].join(" "), denseTexts: [render(text)], answerType: answerTypeOf(text) };
+    const alternatives = new Map<string, string[]>();
+    for (const word of words) {
+      const [term, ...more] = lexical.terms(word);
+      if (term === undefined || more.length > 0 || names.has(term)) continue;
+      alternatives.set(term, [...(alternatives.get(term) ?? []), ...lexical.terms(synonyms.of(word).join(" "))]);
+    }
+    const matchGroups = termGroups.map((group) => unique([...group, ...(alternatives.get(group[0]!) ?? [])]));
+    return { text, lang, termGroups, matchGroups, names, lexicalText: [text, ...nameWords].join(" "), denseTexts: [render(text)], answerType: answerTypeOf(text) };
   }
   const content = words.filter((word) => !isEnglishStopword(word.toLowerCase()));
   const translated = glossary.translate(content);
@@ -65,7 +78,7 @@ export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: 
   }
   const indonesian = translated.map((entry) => entry.indonesian.join(" "));
   const lexicalText = [...content, ...cognates, ...indonesian, ...nameWords].join(" ");
-  return { text, lang, termGroups, names, lexicalText, denseTexts: [text], answerType: answerTypeOf(text) };
+  return { text, lang, termGroups, matchGroups: termGroups, names, lexicalText, denseTexts: [text], answerType: answerTypeOf(text) };
 }
 
 function unique<T>(items: T[]): T[] {

@@ -10,6 +10,7 @@ import type { AnalyzedQuery } from "./query.js";
 
 /** A question's concepts with IDF weights, prepared once per question for scoring sentences. */
 export interface WeightedQuery {
+  /** Per concept, the terms that mention it (the question's, and their synonyms). */
   groups: string[][];
   /** Per group; 0 for a concept no passage mentions (it cannot tell candidates apart). */
   weights: number[];
@@ -38,6 +39,8 @@ export const SENTENCE_WEIGHTS: { name: number; answerType: Record<AnswerType, nu
   shortSentenceTerms: 6,
   answerType: { time: 0.2, number: 0.2, person: 0.2, place: 0.2, definition: 0.2, reason: 0.2 },
 };
+const EXP = process.env.EXP_TYPEW; if (EXP) for (const t of Object.keys(SENTENCE_WEIGHTS.answerType)) (SENTENCE_WEIGHTS.answerType as Record<string, number>)[t] = Number(EXP);
+if (process.env.EXP_CARRY) SENTENCE_WEIGHTS.carry = Number(process.env.EXP_CARRY);
 
 /** BM25's IDF, so the sentence signal weighs words the way the lexical retriever does. */
 function idf(lexical: LexicalIndex, term: string): number {
@@ -58,7 +61,7 @@ export function weightQuery(query: AnalyzedQuery, lexical: LexicalIndex): Weight
     if (present.length === 0) return 0;
     return Math.min(...present) * (group.some((term) => query.names.has(term)) ? SENTENCE_WEIGHTS.name : 1);
   });
-  return { groups: query.termGroups, weights, total: weights.reduce((sum, weight) => sum + weight, 0), answerType: query.answerType };
+  return { groups: query.matchGroups, weights, total: weights.reduce((sum, weight) => sum + weight, 0), answerType: query.answerType };
 }
 
 /** IDF-weighted share of the question's concepts the sentence (with its article title) mentions, 0–1. */
@@ -79,6 +82,8 @@ export interface SentenceScore {
   coverage: number;
   /** Whether it can hold the kind of answer asked for (true when the question asks for no kind). */
   typed: boolean;
+  /** Its coverage is carried from the previous sentence, which it continues (quote them together). */
+  continues: boolean;
 }
 
 /**
@@ -89,14 +94,15 @@ export interface SentenceScore {
  * miliar."), so it is credited with that sentence's coverage, scaled by `carry`.
  */
 export function scoreSentences(query: WeightedQuery, sentences: readonly SentenceFeatures[], title: ReadonlySet<string>): SentenceScore[] {
-  if (query.total === 0) return sentences.map(() => ({ score: 0, coverage: 0, typed: query.answerType === undefined }));
+  if (query.total === 0) return sentences.map(() => ({ score: 0, coverage: 0, typed: query.answerType === undefined, continues: false }));
   const type = query.answerType;
   const own = sentences.map((sentence) => sentenceCoverage(query, sentence, title));
   return sentences.map((sentence, i) => {
     const typed = type === undefined || sentence.types.has(type);
-    const continues = type !== undefined && typed && i > 0 && !sentences[i - 1]!.types.has(type) && sentence.terms.size <= SENTENCE_WEIGHTS.shortSentenceTerms;
-    const coverage = continues ? Math.max(own[i]!, SENTENCE_WEIGHTS.carry * own[i - 1]!) : own[i]!;
-    return { score: coverage + (type !== undefined && typed ? SENTENCE_WEIGHTS.answerType[type] : 0), coverage, typed };
+    const short = type !== undefined && typed && i > 0 && !sentences[i - 1]!.types.has(type) && sentence.terms.size <= SENTENCE_WEIGHTS.shortSentenceTerms;
+    const continues = short && SENTENCE_WEIGHTS.carry * own[i - 1]! > own[i]!;
+    const coverage = continues ? SENTENCE_WEIGHTS.carry * own[i - 1]! : own[i]!;
+    return { score: coverage + (type !== undefined && typed ? SENTENCE_WEIGHTS.answerType[type] : 0), coverage, typed, continues };
   });
 }
 
