@@ -44,27 +44,60 @@ function eitherCase(words: string): string {
     .join("|");
 }
 
-/** Patterns a sentence's text must match to hold each answer type. */
+/**
+ * Patterns a sentence's text must match to hold each answer type; the first capturing group that matched is the
+ * candidate answer (a year, a number, a name), so an answer that only repeats the question can be told apart.
+ */
 const SENTENCE_PATTERNS: Record<AnswerType, RegExp> = {
   // A year, a date or month, a weekday, a clock time, a century.
-  time: new RegExp(`\\b(?:1[0-9]{3}|20[0-9]{2})\\b|\\b(?:${MONTHS})\\b|\\b(?:${DAYS})\\b|\\b(?:pukul|jam) \\d|\\babad\\b|\\b\\d{1,2}[./-]\\d{1,2}[./-]\\d{2,4}\\b`, "iu"),
+  time: new RegExp(`\\b(1[0-9]{3}|20[0-9]{2}|${MONTHS}|${DAYS}|abad)\\b|\\b(?:pukul|jam) (\\d[\\d.:]*)|\\b(\\d{1,2}[./-]\\d{1,2}[./-]\\d{2,4})\\b`, "giu"),
   // Digits (with or without "Rp", "%", units), or a number word ("lima", "puluhan", "Rp8 miliar").
-  number: new RegExp(`\\d|\\b(?:${NUMBER_WORDS})\\b|\\bpersen\\b`, "iu"),
+  number: new RegExp(`(\\d+(?:[.,]\\d+)*)|\\b(${NUMBER_WORDS}|persen)\\b`, "giu"),
   // A title followed by a capitalised word, or two capitalised words in a row (a full name) after the first word.
-  person: new RegExp(`\\b(?:${eitherCase(TITLES)})\\.? +\\p{Lu}|[^.!?\\s]\\s+\\p{Lu}[\\p{L}'.-]+ +(?:(?:bin|binti|van|von|de|da|al|el) +)?\\p{Lu}[\\p{L}'.-]+`, "u"),
+  person: new RegExp(`\\b(?:${eitherCase(TITLES)})\\.? +(\\p{Lu}[\\p{L}'.-]*)|[^.!?\\s]\\s+(\\p{Lu}[\\p{L}'.-]+ +(?:(?:bin|binti|van|von|de|da|al|el) +)?\\p{Lu}[\\p{L}'.-]+)`, "gu"),
   // A preposition or place noun followed by a capitalised name, or a name after a lower-case word ("… dan
   // Nigeria terbawah"): countries and cities are often named bare.
-  place: new RegExp(`\\b(?:${eitherCase(`di|ke|dari|dekat|in|at|near|${PLACE_NOUNS}`)}) +\\p{Lu}|\\p{Ll}[\\p{Ll},]* +\\p{Lu}\\p{Ll}`, "u"),
-  definition: /\b(?:adalah|merupakan|yaitu|yakni|ialah|disebut|dikenal sebagai|berfungsi sebagai|artinya|berarti|bertujuan)\b/iu,
-  reason: /\b(?:karena|sebab|disebabkan|dikarenakan|akibat|sehingga|agar|supaya|oleh karena itu|oleh sebab itu|maka|alasan|bertujuan|demi|dampak)\b/iu,
+  place: new RegExp(`\\b(?:${eitherCase(`di|ke|dari|dekat|in|at|near|${PLACE_NOUNS}`)}) +(\\p{Lu}[\\p{L}'.-]*)|\\p{Ll}[\\p{Ll},]* +(\\p{Lu}\\p{Ll}[\\p{L}'.-]*)`, "gu"),
+  definition: /\b(adalah|merupakan|yaitu|yakni|ialah|disebut|dikenal sebagai|berfungsi sebagai|artinya|berarti|bertujuan)\b/giu,
+  reason: /\b(karena|sebab|disebabkan|dikarenakan|akibat|sehingga|agar|supaya|oleh karena itu|oleh sebab itu|maka|alasan|bertujuan|demi|dampak)\b/giu,
 };
+
+/** Types whose candidate answer is a value (a date, a number, a name) that the question itself may already contain. */
+const VALUE_TYPES = new Set<AnswerType>(["time", "number", "person", "place"]);
+
+/** The candidate answers of one type in a sentence, as lower-case words; empty when it holds none. */
+function candidatesIn(type: AnswerType, sentence: string): string[] {
+  const words: string[] = [];
+  for (const match of sentence.matchAll(SENTENCE_PATTERNS[type])) {
+    const found = match.slice(1).find((group) => group !== undefined) ?? match[0];
+    words.push(...found.toLowerCase().split(/\s+/u));
+  }
+  return words;
+}
 
 /** Whether a sentence can state an answer of this type (not that it does: that needs the question's words too). */
 export function holdsAnswerType(type: AnswerType, sentence: string): boolean {
-  return SENTENCE_PATTERNS[type].test(sentence);
+  return candidatesIn(type, sentence).length > 0;
 }
 
-/** The answer types a sentence can hold, computed once per sentence. */
-export function answerTypesIn(sentence: string): ReadonlySet<AnswerType> {
-  return new Set(ANSWER_TYPES.filter((type) => holdsAnswerType(type, sentence)));
+/** Per answer type a sentence can hold, its candidate answers (lower-case words); computed once per sentence. */
+export type SentenceAnswers = ReadonlyMap<AnswerType, readonly string[]>;
+
+export function answerTypesIn(sentence: string): SentenceAnswers {
+  const found = new Map<AnswerType, string[]>();
+  for (const type of ANSWER_TYPES) {
+    const words = candidatesIn(type, sentence);
+    if (words.length > 0) found.set(type, words);
+  }
+  return found;
+}
+
+/**
+ * Whether a sentence holds an answer of the type that is not just the question's own words: "Kapan Festival
+ * 2005 dibuka?" is not answered by the sentence that repeats "2005", "Siapa pendiri Gojek?" not by "Gojek".
+ */
+export function holdsNewAnswer(type: AnswerType, answers: SentenceAnswers, questionWords: ReadonlySet<string>): boolean {
+  const words = answers.get(type);
+  if (!words) return false;
+  return !VALUE_TYPES.has(type) || words.some((word) => !questionWords.has(word.replace(/[.,'-]+$/u, "")));
 }

@@ -1,5 +1,5 @@
 import type { LexicalIndex } from "../index/lexical-index.js";
-import type { AnswerType } from "./answer-type.js";
+import { holdsNewAnswer, type AnswerType, type SentenceAnswers } from "./answer-type.js";
 import type { AnalyzedQuery } from "./query.js";
 
 /**
@@ -16,12 +16,14 @@ export interface WeightedQuery {
   weights: number[];
   total: number;
   answerType: AnswerType | undefined;
+  /** The question's words, lower-cased: a candidate answer that is one of them does not answer it. */
+  questionWords: ReadonlySet<string>;
 }
 
 /** What the scorer needs of one sentence: its index terms and the answer types it can hold (passage-terms.ts). */
 export interface SentenceFeatures {
   terms: ReadonlySet<string>;
-  types: ReadonlySet<AnswerType>;
+  types: SentenceAnswers;
 }
 
 /**
@@ -61,7 +63,7 @@ export function weightQuery(query: AnalyzedQuery, lexical: LexicalIndex): Weight
     if (present.length === 0) return 0;
     return Math.min(...present) * (group.some((term) => query.names.has(term)) ? SENTENCE_WEIGHTS.name : 1);
   });
-  return { groups: query.matchGroups, weights, total: weights.reduce((sum, weight) => sum + weight, 0), answerType: query.answerType };
+  return { groups: query.matchGroups, weights, total: weights.reduce((sum, weight) => sum + weight, 0), answerType: query.answerType, questionWords: new Set(query.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) };
 }
 
 /** IDF-weighted share of the question's concepts the sentence (with its article title) mentions, 0–1. */
@@ -97,12 +99,12 @@ export function scoreSentences(query: WeightedQuery, sentences: readonly Sentenc
   if (query.total === 0) return sentences.map(() => ({ score: 0, coverage: 0, typed: query.answerType === undefined, continues: false }));
   const type = query.answerType;
   const own = sentences.map((sentence) => sentenceCoverage(query, sentence, title));
+  const typed = sentences.map((sentence) => type === undefined || holdsNewAnswer(type, sentence.types, query.questionWords));
   return sentences.map((sentence, i) => {
-    const typed = type === undefined || sentence.types.has(type);
-    const short = type !== undefined && typed && i > 0 && !sentences[i - 1]!.types.has(type) && sentence.terms.size <= SENTENCE_WEIGHTS.shortSentenceTerms;
+    const short = type !== undefined && typed[i]! && i > 0 && !typed[i - 1]! && sentence.terms.size <= SENTENCE_WEIGHTS.shortSentenceTerms;
     const continues = short && SENTENCE_WEIGHTS.carry * own[i - 1]! > own[i]!;
     const coverage = continues ? SENTENCE_WEIGHTS.carry * own[i - 1]! : own[i]!;
-    return { score: coverage + (type !== undefined && typed ? SENTENCE_WEIGHTS.answerType[type] : 0), coverage, typed, continues };
+    return { score: coverage + (type !== undefined && typed[i]! ? SENTENCE_WEIGHTS.answerType[type] : 0), coverage, typed: typed[i]!, continues };
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerTypeOf, answerTypesIn, holdsAnswerType } from "../../src/retrieval/answer-type.js";
+import { answerTypeOf, answerTypesIn, holdsAnswerType, holdsNewAnswer } from "../../src/retrieval/answer-type.js";
 
 describe("answer type from the question", () => {
   it.each([
@@ -74,6 +74,14 @@ describe("answer type in a sentence", () => {
   });
 
   it("lists every type a sentence can hold", () => {
-    expect([...answerTypesIn("Pada 2017 Bupati Anas meresmikan aplikasi di Banyuwangi karena warga meminta.")].sort()).toEqual(["number", "person", "place", "reason", "time"]);
+    expect([...answerTypesIn("Pada 2017 Bupati Anas meresmikan aplikasi di Banyuwangi karena warga meminta.").keys()].sort()).toEqual(["number", "person", "place", "reason", "time"]);
+  });
+
+  it("an answer that only repeats the question's own words does not count", () => {
+    const question = new Set(["kapan", "festival", "2005", "dibuka", "siapa", "pendiri", "gojek"]);
+    expect(holdsNewAnswer("time", answerTypesIn("Festival 2005 dibuka meriah."), question)).toBe(false);
+    expect(holdsNewAnswer("time", answerTypesIn("Festival 2005 dibuka pada 3 September."), question)).toBe(true);
+    expect(holdsNewAnswer("place", answerTypesIn("Kantor pusat Gojek ada di Jakarta."), question)).toBe(true);
+    expect(holdsNewAnswer("place", answerTypesIn("Pendiri itu bekerja untuk Gojek."), question)).toBe(false);
   });
 });
