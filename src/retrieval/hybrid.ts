@@ -58,16 +58,25 @@ export interface Candidate {
  * is English-only: it sees Indonesian text as sub-word noise, so any two Indonesian texts look alike
  * (~0.35–0.45) while an English question and an unrelated Indonesian passage sit near 0.1–0.25.
  */
-const DENSE_BASELINE: Record<Language, number> = { id: 0.2, en: 0.2 };
+/**
+ * How confidence mixes its two signals, per question language. `denseBaseline`: the cosine similarity an
+ * unrelated passage typically reaches (the default model is English-only: it sees Indonesian text as sub-word
+ * noise, so any two Indonesian texts look alike at ~0.35–0.45, while an English question and an unrelated
+ * Indonesian passage sit near 0.1–0.25). `denseShare`: the weight of dense similarity against concept
+ * coverage, calibrated with the found thresholds by scripts/found-threshold-curve.ts (docs/benchmarks.md).
+ */
+export const CONFIDENCE: { denseBaseline: Record<Language, number>; denseShare: Record<Language, number> } = {
+  denseBaseline: { id: 0.2, en: 0.2 },
+  denseShare: { id: 0.2, en: 0.5 },
+};
 
 /**
  * Maps raw signals to a 0–1 confidence. Concept coverage carries most weight because it is comparable
  * across languages and models; dense similarity above the language's baseline adds the rest.
  */
-export function confidenceOf(dense: number, covered: number, lang: Language): number {
-  const baseline = DENSE_BASELINE[lang];
-  const denseNorm = Math.min(1, Math.max(0, (dense - baseline) / 0.35));
-  return 0.35 * denseNorm + 0.65 * covered;
+export function confidenceOf(dense: number, covered: number, lang: Language, denseShare = CONFIDENCE.denseShare[lang]): number {
+  const denseNorm = Math.min(1, Math.max(0, (dense - CONFIDENCE.denseBaseline[lang]) / 0.35));
+  return denseShare * denseNorm + (1 - denseShare) * covered;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

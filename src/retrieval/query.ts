@@ -38,17 +38,36 @@ export interface AnalyzedQuery {
 
 const WORD = /[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu;
 
+/**
+ * Phrases that frame a question rather than say what it is about ("menurut kutipan tersebut", "according to
+ * the passage", "which of the following"): no article states them, so as concepts they would only lower the
+ * share of the question a relevant passage covers. Dropped before the question's concepts are read.
+ */
+const FRAMING = new RegExp(
+  [
+    "\\b(?:menurut|berdasarkan|sesuai(?: dengan)?|dalam) (?:kutipan|bacaan|teks|artikel|paragraf|wacana|tulisan|informasi)(?: (?:tersebut|ini|di atas|itu))?",
+    "\\b(?:manakah|apakah|apa|mana)(?:kah)? (?:dari|di antara) (?:pernyataan|pilihan|hal|kalimat)(?:-\\p{L}+)?(?: berikut)?(?: ini)?",
+    "\\b(?:pernyataan|pilihan|hal) berikut(?: ini)?",
+    "\\b(?:according to|based on|in) the (?:passage|text|article|paragraph|author)",
+    "\\bwhich of the following(?: statements?| options?)?",
+    "\\b(?:mentioned|described|stated) in the (?:passage|text|article)",
+    "\\b(?:disebutkan|dijelaskan|dinyatakan) (?:dalam|di) (?:kutipan|teks|artikel|bacaan)(?: (?:tersebut|ini))?",
+  ].join("|"),
+  "giu",
+);
+
 /** Turns Indonesian text into what the dense model compares (identity when the model reads Indonesian). */
 export type DenseRendering = (indonesianText: string) => string;
 
 export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: Glossary, forcedLang?: Language, render: DenseRendering = (text) => text, synonyms: Synonyms = Synonyms.none()): AnalyzedQuery {
   const text = question.trim();
   const lang = forcedLang ?? detectLanguage(text);
-  const words = text.match(WORD) ?? [];
+  const subject = process.env.EXP_NOFRAME ? text : text.replace(FRAMING, " ");
+  const words = subject.match(WORD) ?? [];
   const nameWords = words.filter((word, i) => (i > 0 && /^\p{Lu}/u.test(word)) || /^\p{Lu}{2,}$/u.test(word));
   const names = new Set(nameWords.flatMap((word) => lexical.terms(word)));
   if (lang === "id") {
-    const termGroups = unique(lexical.terms(text)).map((term) => [term]);
+    const termGroups = unique(lexical.terms(subject)).map((term) => [term]);
     const alternatives = new Map<string, string[]>();
     for (const word of words) {
       const [term, ...more] = lexical.terms(word);
@@ -56,7 +75,7 @@ export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: 
       alternatives.set(term, [...(alternatives.get(term) ?? []), ...lexical.terms(synonyms.of(word).join(" "))]);
     }
     const matchGroups = termGroups.map((group) => unique([...group, ...(alternatives.get(group[0]!) ?? [])]));
-    return { text, lang, termGroups, matchGroups, names, lexicalText: [text, ...nameWords].join(" "), denseTexts: [render(text)], answerType: answerTypeOf(text) };
+    return { text, lang, termGroups, matchGroups, names, lexicalText: [subject, ...nameWords].join(" "), denseTexts: [render(text)], answerType: answerTypeOf(text) };
   }
   const content = words.filter((word) => !isEnglishStopword(word.toLowerCase()));
   const translated = glossary.translate(content);
