@@ -46,7 +46,7 @@ interface ScoredSentence {
  * share of the question (IDF-weighted, title included): below it the sentence shares a word or two with the
  * question but is about something else. Measured on the dev sets (docs/benchmarks.md).
  */
-export const DIRECT_MIN_COVERAGE = Number(process.env.EXP_MINCOV ?? 0.5);
+export const DIRECT_MIN_COVERAGE = 0.5;
 
 /**
  * Scores every sentence of the candidate passages with the retrieval's sentence scorer (retrieval/

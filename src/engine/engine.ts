@@ -26,7 +26,7 @@ const SYNONYMS = path.join(PROJECT_ROOT, "src", "retrieval", "lexicon", "id-syno
 /** The shipped Indonesian synonym list (~0.9 MB), parsed once per process. */
 let synonyms: Synonyms | undefined;
 function loadSynonyms(): Synonyms {
-  synonyms ??= process.env.EXP_NOSYN ? Synonyms.none() : Synonyms.fromFile(SYNONYMS);
+  synonyms ??= Synonyms.fromFile(SYNONYMS);
   return synonyms;
 }
 

@@ -25,7 +25,6 @@ const QUESTION_PATTERNS: Array<[AnswerType, RegExp]> = [
 ];
 
 export function answerTypeOf(question: string): AnswerType | undefined {
-  if (process.env.EXP_NOTYPES) return undefined;
   return QUESTION_PATTERNS.find(([, pattern]) => pattern.test(question))?.[0];
 }
 
@@ -54,8 +53,9 @@ const SENTENCE_PATTERNS: Record<AnswerType, RegExp> = {
   time: new RegExp(`\\b(1[0-9]{3}|20[0-9]{2}|${MONTHS}|${DAYS}|abad)\\b|\\b(?:pukul|jam) (\\d[\\d.:]*)|\\b(\\d{1,2}[./-]\\d{1,2}[./-]\\d{2,4})\\b`, "giu"),
   // Digits (with or without "Rp", "%", units), or a number word ("lima", "puluhan", "Rp8 miliar").
   number: new RegExp(`(\\d+(?:[.,]\\d+)*)|\\b(${NUMBER_WORDS}|persen)\\b`, "giu"),
-  // A title followed by a capitalised word, or two capitalised words in a row (a full name) after the first word.
-  person: new RegExp(`\\b(?:${eitherCase(TITLES)})\\.? +(\\p{Lu}[\\p{L}'.-]*)|[^.!?\\s]\\s+(\\p{Lu}[\\p{L}'.-]+ +(?:(?:bin|binti|van|von|de|da|al|el) +)?\\p{Lu}[\\p{L}'.-]+)`, "gu"),
+  // A title followed by a capitalised word, two capitalised words in a row (a full name) after the first word,
+  // or a capitalised word after a lower-case one (a single name: "… diproklamasikan Soekarno").
+  person: new RegExp(`\\b(?:${eitherCase(TITLES)})\\.? +(\\p{Lu}[\\p{L}'.-]*)|[^.!?\\s]\\s+(\\p{Lu}[\\p{L}'.-]+ +(?:(?:bin|binti|van|von|de|da|al|el) +)?\\p{Lu}[\\p{L}'.-]+)|\\p{Ll}[\\p{Ll},]* +(\\p{Lu}\\p{Ll}[\\p{L}'.-]*)`, "gu"),
   // A preposition or place noun followed by a capitalised name, or a name after a lower-case word ("… dan
   // Nigeria terbawah"): countries and cities are often named bare.
   place: new RegExp(`\\b(?:${eitherCase(`di|ke|dari|dekat|in|at|near|${PLACE_NOUNS}`)}) +(\\p{Lu}[\\p{L}'.-]*)|\\p{Ll}[\\p{Ll},]* +(\\p{Lu}\\p{Ll}[\\p{L}'.-]*)`, "gu"),

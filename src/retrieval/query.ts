@@ -62,7 +62,7 @@ export type DenseRendering = (indonesianText: string) => string;
 export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: Glossary, forcedLang?: Language, render: DenseRendering = (text) => text, synonyms: Synonyms = Synonyms.none()): AnalyzedQuery {
   const text = question.trim();
   const lang = forcedLang ?? detectLanguage(text);
-  const subject = process.env.EXP_NOFRAME ? text : text.replace(FRAMING, " ");
+  const subject = text.replace(FRAMING, " ");
   const words = subject.match(WORD) ?? [];
   const nameWords = words.filter((word, i) => (i > 0 && /^\p{Lu}/u.test(word)) || /^\p{Lu}{2,}$/u.test(word));
   const names = new Set(nameWords.flatMap((word) => lexical.terms(word)));

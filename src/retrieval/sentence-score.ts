@@ -30,8 +30,9 @@ export interface SentenceFeatures {
  * The scorer's weights, measured as whole-set figures on the dev sets (docs/benchmarks.md).
  * - `name`: names count double: a sentence that shares the question's common words but not its subject is
  *   usually about something else (+0.003 to +0.005 nDCG@10 on TyDi QA and Belebele against equal weights).
- * - `answerType`: added, as a share of the question, when the sentence can hold the kind of answer asked for:
- *   the paragraph that names the event without its date is a near miss.
+ * - `answerType`: added, as a share of the question, when the sentence can hold the kind of answer asked for
+ *   (a candidate answer that is not one of the question's own words): the paragraph that names the event
+ *   without its date is a near miss. 0.35 instead of 0.2 bought nothing (FacQA).
  * - `carry`, `shortSentenceTerms`: how much of the previous sentence's coverage a short typed sentence
  *   continuing it inherits, and how many index terms make a sentence short (scoreSentences).
  */
@@ -39,10 +40,10 @@ export const SENTENCE_WEIGHTS: { name: number; answerType: Record<AnswerType, nu
   name: 2,
   carry: 0.9,
   shortSentenceTerms: 6,
-  answerType: { time: 0.2, number: 0.2, person: 0.2, place: 0.2, definition: 0.2, reason: 0.2 },
+  // Person names and definitional patterns are too common in sentences to rank by: as weights they moved the
+  // bold sentence away from the answer (FacQA and IDK-MRC dev subsets); they still decide direct vs related.
+  answerType: { time: 0.2, number: 0.2, person: 0, place: 0.2, definition: 0, reason: 0.2 },
 };
-const EXP = process.env.EXP_TYPEW; if (EXP) for (const t of Object.keys(SENTENCE_WEIGHTS.answerType)) (SENTENCE_WEIGHTS.answerType as Record<string, number>)[t] = Number(EXP);
-if (process.env.EXP_CARRY) SENTENCE_WEIGHTS.carry = Number(process.env.EXP_CARRY);
 
 /** BM25's IDF, so the sentence signal weighs words the way the lexical retriever does. */
 function idf(lexical: LexicalIndex, term: string): number {
