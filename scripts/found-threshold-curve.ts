@@ -1,7 +1,7 @@
 /**
  * Calibrates `found` (answer/compose.ts) on whole dev sets: each answerable question is asked of its data set's
- * own corpus (it should be found) and of the seed knowledge base (it is out of scope there: it should be
- * declined). For each mix of the two confidence signals (retrieval/hybrid.ts confidenceOf: dense similarity and
+ * own corpus (it should be found), and every question, answerable or not, of the seed knowledge base (it is out
+ * of scope there: it should be declined, as `eval --against-seed` checks). For each mix of the two confidence signals (retrieval/hybrid.ts confidenceOf: dense similarity and
  * concept coverage) and each threshold, it reports the found rate per data set and the decline rate; it then
  * picks, per question language, the mix and threshold with the best worst-set found rate among those that
  * still decline at least `--min-decline` of the out-of-scope questions. Whole-set figures only: nothing is
@@ -60,13 +60,13 @@ async function main(): Promise<void> {
   try {
     for (const name of datasets) {
       const dataset = loadDataset(dataRoot, name);
-      const questions = selectQuestions(dataset.questions, { limit }).filter((question) => question.relevant.length > 0);
+      const questions = selectQuestions(dataset.questions, { limit });
       const opened = await openEngineOn({ dataDir: defaultEvalDataDir(dataset.name, dataset.corpusHash), scan: async () => corpusArticles(dataset.corpus), progress });
       try {
         for (const lang of LANGUAGES) {
           const asked = questions.filter((question) => question.lang === lang);
           if (asked.length === 0) continue;
-          own[lang][name] = await signalsOf(opened.engine, asked);
+          own[lang][name] = await signalsOf(opened.engine, asked.filter((question) => question.relevant.length > 0));
           seedSignals[lang].push(...(await signalsOf(seeded.engine, asked)));
         }
       } finally {

@@ -24,7 +24,7 @@ export interface ComposeOptions {
  * (docs/benchmarks.md). English questions match through translation and reach lower coverage when relevant,
  * so their bar is lower and dense similarity weighs more.
  */
-export const DEFAULT_COMPOSE: ComposeOptions = { foundThreshold: { id: 0.55, en: 0.35 }, maxQuotedSentences: 3, quotePassages: 3, maxResults: 10 };
+export const DEFAULT_COMPOSE: ComposeOptions = { foundThreshold: { id: 0.475, en: 0.35 }, maxQuotedSentences: 3, quotePassages: 3, maxResults: 10 };
 
 interface ScoredSentence {
   articleId: string;

@@ -67,7 +67,7 @@ export interface Candidate {
  */
 export const CONFIDENCE: { denseBaseline: Record<Language, number>; denseShare: Record<Language, number> } = {
   denseBaseline: { id: 0.2, en: 0.2 },
-  denseShare: { id: 0.2, en: 0.5 },
+  denseShare: { id: 0.3, en: 0.5 },
 };
 
 /**
@@ -143,7 +143,7 @@ export async function retrieve(snapshot: IndexSnapshot, embedder: Embedder, quer
     const passage = snapshot.passagesByLabel.get(label);
     if (!passage) continue;
     const terms = passageTerms(snapshot, passage);
-    const covered = coverage(query.matchGroups, new Set([...terms.title, ...terms.sentences.flatMap((sentence) => [...sentence.terms])]));
+    const covered = coverage(query.termGroups, new Set([...terms.title, ...terms.sentences.flatMap((sentence) => [...sentence.terms])]));
     candidates.push({ passage, dense: similarity, lexical: lexical.get(label) ?? 0, fused, coverage: covered, confidence: confidenceOf(similarity, covered, query.lang) });
   }
   return candidates;

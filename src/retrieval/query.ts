@@ -16,8 +16,10 @@ export interface AnalyzedQuery {
    */
   termGroups: string[][];
   /**
-   * Per term group, the terms a sentence or passage may use instead: the group itself plus, for Indonesian
-   * questions, its words' synonyms ("biaya" also matches "anggaran"). Weights still come from `termGroups`.
+   * Per term group, the terms a sentence may use instead, for the sentence scorer: the group itself plus, for
+   * Indonesian questions, its words' synonyms ("biaya" also matches "anggaran"). Weights still come from
+   * `termGroups`, and so does the coverage behind `found`: synonyms there let out-of-scope questions match
+   * too often (measured: scripts/found-threshold-curve.ts, docs/benchmarks.md).
    */
   matchGroups: string[][];
   /**
