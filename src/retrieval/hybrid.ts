@@ -54,11 +54,6 @@ export interface Candidate {
 }
 
 /**
- * Cosine similarity that an unrelated passage typically reaches, per question language. The default model
- * is English-only: it sees Indonesian text as sub-word noise, so any two Indonesian texts look alike
- * (~0.35–0.45) while an English question and an unrelated Indonesian passage sit near 0.1–0.25.
- */
-/**
  * How confidence mixes its two signals, per question language. `denseBaseline`: the cosine similarity an
  * unrelated passage typically reaches (the default model is English-only: it sees Indonesian text as sub-word
  * noise, so any two Indonesian texts look alike at ~0.35–0.45, while an English question and an unrelated
@@ -71,8 +66,9 @@ export const CONFIDENCE: { denseBaseline: Record<Language, number>; denseShare: 
 };
 
 /**
- * Maps raw signals to a 0–1 confidence. Concept coverage carries most weight because it is comparable
- * across languages and models; dense similarity above the language's baseline adds the rest.
+ * Maps raw signals to a 0–1 confidence: concept coverage, comparable across languages and models, and dense
+ * similarity above the language's baseline. English questions reach Indonesian passages through translation,
+ * which covers fewer of their concepts, so for them dense similarity weighs as much as coverage.
  */
 export function confidenceOf(dense: number, covered: number, lang: Language, denseShare = CONFIDENCE.denseShare[lang]): number {
   const denseNorm = Math.min(1, Math.max(0, (dense - CONFIDENCE.denseBaseline[lang]) / 0.35));
