@@ -45,7 +45,7 @@ function emptyStats(now: Date): StatsData {
 
 /**
  * "  Apa itu SPBE??", "apa itu spbe" and "Apa itu “SPBE” ?" count as the same question: case, accents,
- * punctuation and spacing are folded (inside words, "e-KTP" and "e.KTP" stay words apart from "ektp").
+ * punctuation around words and spacing are folded; punctuation inside a word ("e-KTP") is kept.
  */
 export function normaliseQuestion(question: string): string {
   return question
