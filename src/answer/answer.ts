@@ -1,4 +1,11 @@
+import type { AnswerType } from "../retrieval/answer-type.js";
 import type { Language } from "../retrieval/language.js";
+
+/**
+ * `direct`: a quoted sentence states the kind of fact asked for (shown in bold). `related`: relevant passages,
+ * but no sentence holds the asked kind of answer (quoted without a bold answer). `none`: nothing relevant.
+ */
+export type AnswerKind = "direct" | "related" | "none";
 
 /** Where a quote stands in its source document, and the link that opens it there. */
 export interface QuoteLocation {
@@ -24,7 +31,7 @@ export interface Citation extends QuoteLocation {
 
 export interface QuotedSentence {
   text: string;
-  /** The sentence that best answers the question (exactly one per answer). */
+  /** The sentence that best answers the question (exactly one in a direct answer, none in a related one). */
   best: boolean;
 }
 
@@ -54,7 +61,11 @@ export interface AnswerResult extends QuoteLocation {
 export interface Answer {
   question: string;
   lang: Language;
+  /** True for direct and related answers. */
   found: boolean;
+  kind: AnswerKind;
+  /** The kind of answer the question words ask for, when they say. */
+  asked?: AnswerType | undefined;
   quotes: Quote[];
   citations: Citation[];
   results: AnswerResult[];

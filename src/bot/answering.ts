@@ -87,8 +87,9 @@ export class Answering {
     } finally {
       stopTyping();
     }
-    ctx.log.info({ found: answer.found, lang: answer.lang, quotes: answer.quotes.length, results: answer.results.length, chars: text.length, ms: Math.round(performance.now() - started) }, "question answered");
-    this.deps.stats.recordQuestion(text, answer.found);
+    ctx.log.info({ found: answer.found, kind: answer.kind, lang: answer.lang, quotes: answer.quotes.length, results: answer.results.length, chars: text.length, ms: Math.round(performance.now() - started) }, "question answered");
+    this.deps.stats.recordQuestion(text, answer.kind);
+    if (answer.kind !== "direct") this.deps.gaps.record(text, answer.kind, answer.lang);
     const outcome = questionOutcome(answer);
     const notice = text.length < trimmed.length ? botWords(answer.lang).tooLong(this.options.maxQuestionChars) : undefined;
     const rendered = renderAnswer(answer, this.deps.engine.articles(), notice ? { notice } : {});

@@ -24,12 +24,14 @@ const ADMIN_COMMANDS: Record<"id" | "en", BotCommand[]> = {
     { command: "add", description: "Admin: tambah dokumen dari tautan (/add <url>)" },
     { command: "remove", description: "Admin: hapus artikel" },
     { command: "stats", description: "Admin: statistik pertanyaan dan penilaian" },
+    { command: "gaps", description: "Admin: pertanyaan yang ditolak atau hanya dijawab bagian terkait" },
   ],
   en: [
     { command: "reload", description: "Admin: re-read the knowledge folder" },
     { command: "add", description: "Admin: add a document from a link (/add <url>)" },
     { command: "remove", description: "Admin: remove an article" },
     { command: "stats", description: "Admin: question and feedback statistics" },
+    { command: "gaps", description: "Admin: questions declined or answered with related passages only" },
   ],
 };
 

@@ -11,7 +11,7 @@
 import { FormattedString } from "@grammyjs/parse-mode";
 import type { Answer, AnswerResult, Citation } from "../answer/answer.js";
 import { citationLabel } from "../answer/citation.js";
-import { words } from "../answer/i18n.js";
+import { answerIntro, words } from "../answer/i18n.js";
 import type { ArticleSummary } from "../engine/engine.js";
 import type { Article } from "../knowledge/article.js";
 import type { Language } from "../retrieval/language.js";
@@ -139,7 +139,7 @@ export function renderAnswer(answer: Answer, articles: ArticleSummary[], options
     if (covered.length > 0) blocks.push({ lines: [plain(w.covers), ...covered], gap: true });
     return { messages: packMessages(blocks, options.limit), moreResults: [] };
   }
-  blocks.push({ lines: [FormattedString.bold(w.answerIntro)] });
+  blocks.push({ lines: [FormattedString.bold(answerIntro(answer))] });
   for (const quote of answer.quotes) {
     blocks.push({ lines: quote.sentences.map((sentence) => quotedSentence(sentence.text, sentence.best, quote.citation)), gap: true });
   }

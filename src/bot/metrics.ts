@@ -8,8 +8,8 @@ export type QuestionOutcome = "direct" | "related" | "declined";
  * The outcome of an answer. Today an answer is either found (quoted: "direct") or not ("declined"); once answers
  * carry a kind (direct / related / none) this is the one place to map it.
  */
-export function questionOutcome(answer: Pick<Answer, "found">): QuestionOutcome {
-  return answer.found ? "direct" : "declined";
+export function questionOutcome(answer: Pick<Answer, "kind">): QuestionOutcome {
+  return answer.kind === "none" ? "declined" : answer.kind;
 }
 
 export type RateLimitScope = "user" | "chat" | "inline";

@@ -1,7 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import type { AnswerKind } from "../answer/answer.js";
 import type { Logger } from "../config/logger.js";
-import { replaceFileAtomically } from "../util/durable-fs.js";
+import { CoalescedWriter, readStateFile } from "./json-state-file.js";
 
 export const STATS_FILE = "bot-stats.json";
 const STATS_VERSION = 1;
@@ -18,6 +19,8 @@ export interface StatsData {
   version: number;
   since: string;
   answered: number;
+  /** Of the answered: related passages only, no sentence stating the asked fact. */
+  related: number;
   notFound: number;
   feedback: { up: number; down: number };
   /** Keyed by the normalised question. */
@@ -27,6 +30,7 @@ export interface StatsData {
 export interface StatsSummary {
   since: string;
   answered: number;
+  related: number;
   notFound: number;
   up: number;
   down: number;
@@ -40,7 +44,7 @@ export type Vote = "up" | "down";
  * `RedisStats` (shared by replicas). Recording never throws and never delays an answer.
  */
 export interface QuestionStats {
-  recordQuestion(question: string, found: boolean, at?: Date): void;
+  recordQuestion(question: string, kind: AnswerKind, at?: Date): void;
   recordFeedback(vote: Vote, previous?: Vote): void;
   summary(topN?: number): Promise<StatsSummary>;
   /** Writes pending changes now (called on shutdown). */
@@ -57,12 +61,21 @@ export function questionKey(question: string): { key: string; text: string } | u
 }
 
 function emptyStats(now: Date): StatsData {
-  return { version: STATS_VERSION, since: now.toISOString(), answered: 0, notFound: 0, feedback: { up: 0, down: 0 }, asked: {} };
+  return { version: STATS_VERSION, since: now.toISOString(), answered: 0, related: 0, notFound: 0, feedback: { up: 0, down: 0 }, asked: {} };
 }
 
-/** "  Apa itu SPBE??" and "apa itu spbe" count as the same question. */
+/**
+ * "  Apa itu SPBE??", "apa itu spbe" and "Apa itu “SPBE” ?" count as the same question: case, accents,
+ * punctuation around words and spacing are folded; punctuation inside a word ("e-KTP") is kept.
+ */
 export function normaliseQuestion(question: string): string {
-  return question.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").replace(/[\s?!.。,;:]+$/u, "").trim();
+  return question
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/(?<![\p{L}\p{N}])[^\p{L}\p{N}\s]+|[^\p{L}\p{N}\s]+(?![\p{L}\p{N}])/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 const count = (value: unknown): number => (typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : 0);
@@ -74,6 +87,7 @@ function sanitise(raw: unknown, now: Date): StatsData {
   const data = raw as Record<string, unknown>;
   if (typeof data.since === "string" && !Number.isNaN(Date.parse(data.since))) stats.since = data.since;
   stats.answered = count(data.answered);
+  stats.related = Math.min(stats.answered, count(data.related));
   stats.notFound = count(data.notFound);
   const feedback = (data.feedback ?? {}) as Record<string, unknown>;
   stats.feedback = { up: count(feedback.up), down: count(feedback.down) };
@@ -97,17 +111,11 @@ function sanitise(raw: unknown, now: Date): StatsData {
  */
 export class StatsStore implements QuestionStats {
   private data: StatsData;
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
-  private dirty = false;
+  private readonly writer: CoalescedWriter;
 
-  private constructor(
-    private readonly file: string | undefined,
-    data: StatsData,
-    private readonly logger: Logger | undefined,
-    private readonly flushDelayMs: number,
-  ) {
+  private constructor(file: string | undefined, data: StatsData, logger: Logger | undefined, flushDelayMs: number) {
     this.data = data;
+    this.writer = new CoalescedWriter(file, () => `${JSON.stringify(this.data, null, 1)}\n`, logger, flushDelayMs, "statistics");
   }
 
   /** Stats kept in memory only (tests, terminal mode). */
@@ -118,26 +126,15 @@ export class StatsStore implements QuestionStats {
   static async open(dataDir: string, logger?: Logger, options: { flushDelayMs?: number } = {}): Promise<StatsStore> {
     const file = path.join(dataDir, STATS_FILE);
     const now = new Date();
-    let data = emptyStats(now);
-    try {
-      const text = await fs.readFile(file, "utf8");
-      try {
-        data = sanitise(JSON.parse(text), now);
-      } catch (error) {
-        const aside = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, "-")}`;
-        await fs.rename(file, aside).catch(() => undefined);
-        logger?.warn({ file, movedTo: aside, reason: (error as Error).message }, "stats file unreadable; starting new statistics");
-      }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") logger?.warn({ file, reason: (error as Error).message }, "stats file unreadable; starting new statistics");
-    }
+    const data = (await readStateFile(file, (raw) => sanitise(raw, now), logger, "stats")) ?? emptyStats(now);
     await fs.mkdir(dataDir, { recursive: true });
     return new StatsStore(file, data, logger, options.flushDelayMs ?? 1000);
   }
 
-  recordQuestion(question: string, found: boolean, at: Date = new Date()): void {
-    if (found) this.data.answered++;
-    else this.data.notFound++;
+  recordQuestion(question: string, kind: AnswerKind, at: Date = new Date()): void {
+    if (kind === "none") this.data.notFound++;
+    else this.data.answered++;
+    if (kind === "related") this.data.related++;
     const asked = questionKey(question);
     if (asked) {
       const entry = this.data.asked[asked.key];
@@ -149,14 +146,14 @@ export class StatsStore implements QuestionStats {
         this.prune();
       }
     }
-    this.changed();
+    this.writer.changed();
   }
 
   recordFeedback(vote: Vote, previous?: Vote): void {
     if (previous === vote) return;
     if (previous) this.data.feedback[previous] = Math.max(0, this.data.feedback[previous] - 1);
     this.data.feedback[vote]++;
-    this.changed();
+    this.writer.changed();
   }
 
   async summary(topN = 10): Promise<StatsSummary> {
@@ -164,16 +161,12 @@ export class StatsStore implements QuestionStats {
       .sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt))
       .slice(0, topN)
       .map(({ text, count }) => ({ text, count }));
-    return { since: this.data.since, answered: this.data.answered, notFound: this.data.notFound, up: this.data.feedback.up, down: this.data.feedback.down, top };
+    return { since: this.data.since, answered: this.data.answered, related: this.data.related, notFound: this.data.notFound, up: this.data.feedback.up, down: this.data.feedback.down, top };
   }
 
-  async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    if (this.dirty) this.writeNow();
-    await this.writing;
+  /** Writes pending changes now (called on shutdown). */
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
 
   private prune(): void {
@@ -181,30 +174,5 @@ export class StatsStore implements QuestionStats {
     if (keys.length <= MAX_DISTINCT_QUESTIONS) return;
     const sorted = keys.sort((a, b) => this.data.asked[a]!.count - this.data.asked[b]!.count || this.data.asked[a]!.lastAt.localeCompare(this.data.asked[b]!.lastAt));
     for (const key of sorted.slice(0, keys.length - MAX_DISTINCT_QUESTIONS)) delete this.data.asked[key];
-  }
-
-  private changed(): void {
-    if (!this.file) return;
-    this.dirty = true;
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.writeNow();
-    }, this.flushDelayMs);
-    // A pending write must not keep a finished process alive; shutdown calls flush().
-    this.timer.unref();
-  }
-
-  private writeNow(): void {
-    const file = this.file;
-    if (!file) return;
-    this.dirty = false;
-    const text = `${JSON.stringify(this.data, null, 1)}\n`;
-    this.writing = this.writing
-      .then(() => replaceFileAtomically(file, text))
-      .catch((error: unknown) => {
-        this.dirty = true;
-        this.logger?.warn({ file, reason: (error as Error).message }, "could not save statistics");
-      });
   }
 }

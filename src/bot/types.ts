@@ -5,6 +5,7 @@ import type { Settings } from "../config/settings.js";
 import type { Engine } from "../engine/engine.js";
 import type { BotMetrics } from "./metrics.js";
 import type { BotState } from "./state/open-state.js";
+import type { GapStore } from "./gaps.js";
 import type { QuestionStats } from "./stats.js";
 
 /**
@@ -60,6 +61,8 @@ export interface BotDeps {
   settings: Pick<Settings, "telegram">;
   logger: Logger;
   stats: QuestionStats;
+  /** Declined and related-only questions, for /gaps. */
+  gaps: GapStore;
   /** Button state, update de-duplication and rate-limit counters; defaults to this process's memory. */
   state?: Pick<BotState, "buttons" | "updates" | "rateLimitStorage">;
   /** Prometheus metrics; none by default. */

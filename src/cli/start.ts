@@ -69,7 +69,7 @@ async function botMode(settings: Settings, token: string): Promise<void> {
   };
   // Long polling has no HTTP server of its own; started before polling so a port in use stops the start cleanly.
   const healthServer = !settings.telegram.webhookUrl && settings.metricsPort !== undefined ? await startHealthServer(health, settings.metricsPort, logger) : undefined;
-  const app = createBot({ engine, settings, logger, stats: state.stats, state, metrics, options: botOptionsFromEnv(process.env) });
+  const app = createBot({ engine, settings, logger, stats: state.stats, gaps: state.gaps, state, metrics, options: botOptionsFromEnv(process.env) });
   const running = await runBot(app, { settings, logger, health });
 
   // Pick up articles added, changed or removed in the folder while the bot was not running.

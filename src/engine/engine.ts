@@ -19,10 +19,19 @@ import { DEFAULT_FUSION, retrieve, type Candidate, type FusionSettings, type Ret
 import type { Language } from "../retrieval/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieval/query.js";
 import { PseudoEnglish } from "../retrieval/pseudo-english.js";
+import { Synonyms } from "../retrieval/synonyms.js";
 import { refreshFaultHookFromEnv } from "./test-faults.js";
 
 export const GLOSSARY_FILE = "glossary.tsv";
 const GENERAL_LEXICON = path.join(PROJECT_ROOT, "src", "retrieval", "lexicon", "en-id.tsv");
+const SYNONYMS = path.join(PROJECT_ROOT, "src", "retrieval", "lexicon", "id-synonyms.tsv");
+
+/** The shipped Indonesian synonym list (~0.9 MB), parsed once per process. */
+let synonyms: Synonyms | undefined;
+function loadSynonyms(): Synonyms {
+  synonyms ??= Synonyms.fromFile(SYNONYMS);
+  return synonyms;
+}
 
 /** The shipped general lexicon (~1 MB, every phrase stemmed), parsed once per process. */
 let generalLexicon: Glossary | undefined;
@@ -82,6 +91,7 @@ export class Engine {
   private glossary: Glossary = Glossary.empty();
   /** Fixed (shipped lexicon only) so stored passage vectors never go stale when admins edit the glossary. */
   private readonly pseudoEnglish = PseudoEnglish.fromGlossary(loadGeneralLexicon());
+  private readonly synonyms = loadSynonyms();
   private readonly render = (text: string): string => (this.settings.embedding.pseudoEnglish ? this.pseudoEnglish.render(text) : text);
   private refreshChain: Promise<unknown> = Promise.resolve();
   /** Articles saved by this process since the last refresh's scan, already read (see refresh). */
@@ -159,21 +169,21 @@ export class Engine {
   }
 
   analyze(question: string, lang?: Language): AnalyzedQuery {
-    return analyzeQuery(question, this.snapshot.lexical, this.glossary, lang, this.render);
+    return analyzeQuery(question, this.snapshot.lexical, this.glossary, lang, this.render, this.synonyms);
   }
 
   /** Ranked passages for a question; `mode` isolates one retriever (for evaluation). */
   async search(question: string, options: { limit?: number; mode?: RetrievalMode; lang?: Language } = {}): Promise<{ query: AnalyzedQuery; candidates: Candidate[] }> {
     const snapshot = this.snapshot;
-    const query = analyzeQuery(question, snapshot.lexical, this.glossary, options.lang, this.render);
+    const query = analyzeQuery(question, snapshot.lexical, this.glossary, options.lang, this.render, this.synonyms);
     const candidates = await retrieve(snapshot, this.embedder, query, options.limit ?? 10, options.mode ?? "hybrid", this.fusion[query.lang]);
     return { query, candidates };
   }
 
   async ask(question: string, options: { lang?: Language } = {}): Promise<Answer> {
     const snapshot = this.snapshot;
-    const query = analyzeQuery(question, snapshot.lexical, this.glossary, options.lang, this.render);
-    if (query.text === "") return { question, lang: query.lang, found: false, quotes: [], citations: [], results: [] };
+    const query = analyzeQuery(question, snapshot.lexical, this.glossary, options.lang, this.render, this.synonyms);
+    if (query.text === "") return { question, lang: query.lang, found: false, kind: "none", quotes: [], citations: [], results: [] };
     const candidates = await retrieve(snapshot, this.embedder, query, this.composeOptions.maxResults, "hybrid", this.fusion[query.lang]);
     return composeAnswer(snapshot, query, candidates, this.composeOptions);
   }

@@ -36,6 +36,20 @@ export function formatEval(result: EvalResult): string {
     }
     out.push(table(["lang", "config", "n", "declined"], declineRows));
   }
+  const rate = (value: number | null): string => (value === null ? "—" : fixed(value));
+  const answerRows = LANGUAGES.flatMap((lang) => {
+    const a = result.answers[lang];
+    return a ? [[lang, "", String(a.n), fixed(a.found_rate), fixed(a.direct_rate), rate(a.highlight_has_answer), rate(a.quotes_have_answer), rate(a.top1_passage_has_answer)]] : [];
+  });
+  if (answerRows.length > 0) {
+    out.push("", "Answers as the bot gives them (engine.ask), answerable questions; a hit = an answer string inside the text:");
+    out.push(table(["lang", "", "n", "found", "direct", "bold sentence", "any quote", "top-1 passage"], answerRows));
+  }
+  const unanswerableRows = LANGUAGES.flatMap((lang) => {
+    const u = result.unanswerable?.[lang];
+    return u ? [[lang, "", String(u.n), fixed(u.declined_rate), fixed(u.not_direct_rate)]] : [];
+  });
+  if (unanswerableRows.length > 0) out.push("", "Unanswerable questions through engine.ask:", table(["lang", "", "n", "declined", "not direct"], unanswerableRows));
   out.push("");
   const skipped = result.skipped_corpus;
   out.push(`Corpus entries rejected by the cleaner (never retrievable): ${skipped.count} of ${skipped.corpus}${skipped.count ? ` (${skipped.ids.slice(0, 5).join(", ")}${skipped.count > 5 ? ", …" : ""}); questions whose every relevant entry was rejected: ${skipped.unreachable_questions}` : ""}`);

@@ -3,6 +3,8 @@ import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Language } from "../retrieval/language.js";
+import type { Answer } from "../answer/answer.js";
+import { answerableOutcome, summarizeAnswerable, summarizeUnanswerable, type AnswerableSummary, type UnanswerableSummary } from "./answer-metrics.js";
 import { codeVersion, type CodeVersion } from "./code-version.js";
 import { corpusArticles, loadDataset, type EvalQuestion } from "./dataset.js";
 import { copySeedKnowledge, openEngineOn } from "./engine-setup.js";
@@ -14,6 +16,12 @@ import { SEED_QUESTIONS } from "./seed-questions.js";
 export const CONFIGS = ["lexical", "dense", "hybrid"] as const;
 export type ConfigName = (typeof CONFIGS)[number];
 export const LANGUAGES: readonly Language[] = ["id", "en"];
+
+/**
+ * Sets whose answer strings are multiple-choice options rather than text quoted from the passage: their
+ * answer-level figures leave the answer-string rates out (null).
+ */
+const CHOICE_ANSWER_SETS = new Set(["belebele"]);
 
 /** Passages requested per question: enough for 10 distinct articles after deduplication. */
 const SEARCH_LIMIT = 50;
@@ -45,6 +53,10 @@ export interface EvalResult {
   configs: Record<ConfigName, Partial<Record<Language, MetricSummary>>>;
   /** Unanswerable questions (`relevant: []`), excluded from `configs`; only when the set has some. */
   declined?: Record<ConfigName, Partial<Record<Language, DeclineSummary>>>;
+  /** What the user reads, through `engine.ask` as the bot answers: answerable questions. */
+  answers: Partial<Record<Language, AnswerableSummary>>;
+  /** Unanswerable questions through `engine.ask`; only when the set has some. */
+  unanswerable?: Partial<Record<Language, UnanswerableSummary>>;
   /** Corpus entries the product's cleaning rejected (too short): they can never be retrieved. */
   skipped_corpus: { count: number; corpus: number; ids: string[]; unreachable_questions: number };
   /** Questions whose detected language differs from the data set's label (only when not forced). */
@@ -101,6 +113,8 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
     const declines = Object.fromEntries(CONFIGS.map((config) => [config, { id: [] as boolean[], en: [] as boolean[] }])) as Record<ConfigName, Record<Language, boolean[]>>;
     const detection: Record<Language, { n: number; detected_other: number }> = { id: { n: 0, detected_other: 0 }, en: { n: 0, detected_other: 0 } };
     const searchMs: Record<ConfigName, number> = { lexical: 0, dense: 0, hybrid: 0 };
+    const answerOutcomes = { id: [] as Array<ReturnType<typeof answerableOutcome>>, en: [] as Array<ReturnType<typeof answerableOutcome>> };
+    const unanswerable: Record<Language, Answer[]> = { id: [], en: [] };
     let unreachable = 0;
     let embedMs = 0;
 
@@ -126,6 +140,9 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
         if (answerable) scores[config][question.lang].push(scoreQuestion(articleIds, question.relevant, isFound));
         else declines[config][question.lang].push(!isFound);
       }
+      const answer = await engine.ask(question.question, options.forceLang ? { lang: question.lang } : {});
+      if (answerable) answerOutcomes[question.lang].push(answerableOutcome(answer, question.answers));
+      else unanswerable[question.lang].push(answer);
       detection[question.lang].n++;
       if (row.detected !== question.lang) detection[question.lang].detected_other++;
       options.onQuestion?.(row);
@@ -143,6 +160,7 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
       dataset: dataset.name,
       questions: questions.length,
       configs,
+      answers: Object.fromEntries(languages.filter((lang) => answerOutcomes[lang].length > 0).map((lang) => [lang, summarizeAnswerable(answerOutcomes[lang], !CHOICE_ANSWER_SETS.has(dataset.name))])),
       skipped_corpus: { count: problems.length, corpus: dataset.corpus.length, ids: [...skippedIds].slice(0, 20), unreachable_questions: unreachable },
       language_detection: Object.fromEntries(options.forceLang ? [] : languages.map((lang) => [lang, detection[lang]])),
       index: {
@@ -169,6 +187,7 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
         }
       }
       result.declined = declined;
+      result.unanswerable = Object.fromEntries(languages.filter((lang) => unanswerable[lang].length > 0).map((lang) => [lang, summarizeUnanswerable(unanswerable[lang])]));
     }
     result.seconds = round4((performance.now() - started) / 1000);
     return result;

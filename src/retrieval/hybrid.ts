@@ -2,7 +2,7 @@ import type { Embedder } from "../embedding/embedder.js";
 import type { IndexSnapshot, StoredPassage } from "../index/snapshot.js";
 import type { Language } from "./language.js";
 import { passageTerms } from "./passage-terms.js";
-import { bestSentenceScore, weightQuery } from "./proximity.js";
+import { bestSentenceScore, weightQuery } from "./sentence-score.js";
 import { coverage, type AnalyzedQuery } from "./query.js";
 
 export interface FusionSettings {
@@ -25,8 +25,6 @@ export interface FusionSettings {
    * sentence of the passage, 0–1) added to the fused score. 0 turns it off.
    */
   sentenceWeight: number;
-  /** Added to a sentence's share of the question when it holds the kind of answer asked for (proximity.ts). */
-  answerTypeBonus: number;
 }
 
 export type RetrievalMode = "hybrid" | "dense" | "lexical";
@@ -38,8 +36,8 @@ export type RetrievalMode = "hybrid" | "dense" | "lexical";
  * is lexical evidence too, so with it the dense side weighs a little more than BM25 (1.2 : 1).
  */
 export const DEFAULT_FUSION: Record<"id" | "en", FusionSettings> = {
-  id: { method: "score", denseWeight: 1.2, lexicalWeight: 1, rrfK: 60, depth: 40, sentenceWeight: 1, answerTypeBonus: 0.2 },
-  en: { method: "score", denseWeight: 1.2, lexicalWeight: 0.5, rrfK: 60, depth: 40, sentenceWeight: 1, answerTypeBonus: 0.2 },
+  id: { method: "score", denseWeight: 1.2, lexicalWeight: 1, rrfK: 60, depth: 40, sentenceWeight: 1 },
+  en: { method: "score", denseWeight: 1.2, lexicalWeight: 0.5, rrfK: 60, depth: 40, sentenceWeight: 1 },
 };
 
 export interface Candidate {
@@ -56,20 +54,25 @@ export interface Candidate {
 }
 
 /**
- * Cosine similarity that an unrelated passage typically reaches, per question language. The default model
- * is English-only: it sees Indonesian text as sub-word noise, so any two Indonesian texts look alike
- * (~0.35–0.45) while an English question and an unrelated Indonesian passage sit near 0.1–0.25.
+ * How confidence mixes its two signals, per question language. `denseBaseline`: the cosine similarity an
+ * unrelated passage typically reaches (the default model is English-only: it sees Indonesian text as sub-word
+ * noise, so any two Indonesian texts look alike at ~0.35–0.45, while an English question and an unrelated
+ * Indonesian passage sit near 0.1–0.25). `denseShare`: the weight of dense similarity against concept
+ * coverage, calibrated with the found thresholds by scripts/found-threshold-curve.ts (docs/benchmarks.md).
  */
-const DENSE_BASELINE: Record<Language, number> = { id: 0.2, en: 0.2 };
+export const CONFIDENCE: { denseBaseline: Record<Language, number>; denseShare: Record<Language, number> } = {
+  denseBaseline: { id: 0.2, en: 0.2 },
+  denseShare: { id: 0.3, en: 0.5 },
+};
 
 /**
- * Maps raw signals to a 0–1 confidence. Concept coverage carries most weight because it is comparable
- * across languages and models; dense similarity above the language's baseline adds the rest.
+ * Maps raw signals to a 0–1 confidence: concept coverage, comparable across languages and models, and dense
+ * similarity above the language's baseline. English questions reach Indonesian passages through translation,
+ * which covers fewer of their concepts, so for them dense similarity weighs as much as coverage.
  */
-export function confidenceOf(dense: number, covered: number, lang: Language): number {
-  const baseline = DENSE_BASELINE[lang];
-  const denseNorm = Math.min(1, Math.max(0, (dense - baseline) / 0.35));
-  return 0.35 * denseNorm + 0.65 * covered;
+export function confidenceOf(dense: number, covered: number, lang: Language, denseShare = CONFIDENCE.denseShare[lang]): number {
+  const denseNorm = Math.min(1, Math.max(0, (dense - CONFIDENCE.denseBaseline[lang]) / 0.35));
+  return denseShare * denseNorm + (1 - denseShare) * covered;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -126,7 +129,7 @@ export async function retrieve(snapshot: IndexSnapshot, embedder: Embedder, quer
       const passage = snapshot.passagesByLabel.get(item.label);
       if (!passage) continue;
       const terms = passageTerms(snapshot, passage);
-      item.fused += fusion.sentenceWeight * bestSentenceScore(weighted, terms.sentences, terms.title, fusion.answerTypeBonus);
+      item.fused += fusion.sentenceWeight * bestSentenceScore(weighted, terms.sentences, terms.title);
     }
   }
   fusedLabels.sort((a, b) => b.fused - a.fused);
@@ -136,7 +139,7 @@ export async function retrieve(snapshot: IndexSnapshot, embedder: Embedder, quer
     const passage = snapshot.passagesByLabel.get(label);
     if (!passage) continue;
     const terms = passageTerms(snapshot, passage);
-    const covered = coverage(query.termGroups, new Set([...terms.title, ...terms.sentences.flatMap((sentence) => [...sentence])]));
+    const covered = coverage(query.termGroups, new Set([...terms.title, ...terms.sentences.flatMap((sentence) => [...sentence.terms])]));
     candidates.push({ passage, dense: similarity, lexical: lexical.get(label) ?? 0, fused, coverage: covered, confidence: confidenceOf(similarity, covered, query.lang) });
   }
   return candidates;

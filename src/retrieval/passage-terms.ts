@@ -1,8 +1,10 @@
 import type { IndexSnapshot, StoredPassage } from "../index/snapshot.js";
+import { answerTypesIn } from "./answer-type.js";
+import type { SentenceFeatures } from "./sentence-score.js";
 
-/** A passage's index terms per sentence, and its article title's, as the lexical index sees them. */
+/** A passage's index terms (and answer types) per sentence, and its article title's terms, as the lexical index sees them. */
 export interface PassageTerms {
-  sentences: Array<Set<string>>;
+  sentences: SentenceFeatures[];
   title: Set<string>;
 }
 
@@ -27,7 +29,10 @@ export function passageTerms(snapshot: IndexSnapshot, passage: StoredPassage): P
   }
   const article = snapshot.articles.get(passage.articleId)!;
   const terms: PassageTerms = {
-    sentences: passage.sentences.map(([start, end]) => new Set(snapshot.lexical.terms(article.text.slice(start, end)))),
+    sentences: passage.sentences.map(([start, end]) => {
+      const text = article.text.slice(start, end);
+      return { terms: new Set(snapshot.lexical.terms(text)), types: answerTypesIn(text) };
+    }),
     title: new Set(snapshot.lexical.terms(article.title)),
   };
   cache.set(passage.label, terms);

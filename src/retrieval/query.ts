@@ -1,10 +1,9 @@
 import type { LexicalIndex } from "../index/lexical-index.js";
+import { answerTypeOf, type AnswerType } from "./answer-type.js";
 import { indonesianCognates } from "./cognates.js";
 import type { Glossary } from "./glossary.js";
+import { Synonyms } from "./synonyms.js";
 import { detectLanguage, isEnglishStopword, type Language } from "./language.js";
-
-/** What kind of answer a question asks for, when its question word says so: a date or year, or a number. */
-export type AnswerType = "time" | "number";
 
 /** A question prepared for both retrievers. */
 export interface AnalyzedQuery {
@@ -17,6 +16,13 @@ export interface AnalyzedQuery {
    */
   termGroups: string[][];
   /**
+   * Per term group, the terms a sentence may use instead, for the sentence scorer: the group itself plus, for
+   * Indonesian questions, its words' synonyms ("biaya" also matches "anggaran"). Weights still come from
+   * `termGroups`, and so does the coverage behind `found`: synonyms there let out-of-scope questions match
+   * too often (measured: scripts/found-threshold-curve.ts, docs/benchmarks.md).
+   */
+  matchGroups: string[][];
+  /**
    * Index terms of the names in the question (capitalised words after the first, acronyms): the topic the
    * answer must be about, so an answer sentence that names it is preferred.
    */
@@ -28,34 +34,50 @@ export interface AnalyzedQuery {
   lexicalText: string;
   /** Texts to embed; their best similarity counts. */
   denseTexts: string[];
-  /** Set for "kapan …?" / "berapa …?" (when / how many) questions: a sentence that answers them has a date or number. */
+  /** The kind of answer the question words ask for ("kapan" a time, "siapa" a person, …), when they say. */
   answerType?: AnswerType;
 }
 
 const WORD = /[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu;
 
-/** Question words by the answer they ask for; "when" first, so "tahun berapa" (which year) is a time. */
-const ANSWER_TYPES: Array<[AnswerType, RegExp]> = [
-  ["time", /\b(?:kapan(?:kah)?|(?:tahun|tanggal|bulan|abad) (?:berapa|apa)(?:kah)?|when|what year)\b/iu],
-  ["number", /\b(?:berapa(?:kah)?|how (?:many|much|long|old|far))\b/iu],
-];
-
-function answerTypeOf(text: string): AnswerType | undefined {
-  return ANSWER_TYPES.find(([, pattern]) => pattern.test(text))?.[0];
-}
+/**
+ * Phrases that frame a question rather than say what it is about ("menurut kutipan tersebut", "according to
+ * the passage", "which of the following"): no article states them, so as concepts they would only lower the
+ * share of the question a relevant passage covers. Dropped before the question's concepts are read.
+ */
+const FRAMING = new RegExp(
+  [
+    "\\b(?:menurut|berdasarkan|sesuai(?: dengan)?|dalam) (?:kutipan|bacaan|teks|artikel|paragraf|wacana|tulisan|informasi)(?: (?:tersebut|ini|di atas|itu))?",
+    "\\b(?:manakah|apakah|apa|mana)(?:kah)? (?:dari|di antara) (?:pernyataan|pilihan|hal|kalimat)(?:-\\p{L}+)?(?: berikut)?(?: ini)?",
+    "\\b(?:pernyataan|pilihan|hal) berikut(?: ini)?",
+    "\\b(?:according to|based on|in) the (?:passage|text|article|paragraph|author)",
+    "\\bwhich of the following(?: statements?| options?)?",
+    "\\b(?:mentioned|described|stated) in the (?:passage|text|article)",
+    "\\b(?:disebutkan|dijelaskan|dinyatakan) (?:dalam|di) (?:kutipan|teks|artikel|bacaan)(?: (?:tersebut|ini))?",
+  ].join("|"),
+  "giu",
+);
 
 /** Turns Indonesian text into what the dense model compares (identity when the model reads Indonesian). */
 export type DenseRendering = (indonesianText: string) => string;
 
-export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: Glossary, forcedLang?: Language, render: DenseRendering = (text) => text): AnalyzedQuery {
+export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: Glossary, forcedLang?: Language, render: DenseRendering = (text) => text, synonyms: Synonyms = Synonyms.none()): AnalyzedQuery {
   const text = question.trim();
   const lang = forcedLang ?? detectLanguage(text);
-  const words = text.match(WORD) ?? [];
+  const subject = text.replace(FRAMING, " ");
+  const words = subject.match(WORD) ?? [];
   const nameWords = words.filter((word, i) => (i > 0 && /^\p{Lu}/u.test(word)) || /^\p{Lu}{2,}$/u.test(word));
   const names = new Set(nameWords.flatMap((word) => lexical.terms(word)));
   if (lang === "id") {
-    const termGroups = unique(lexical.terms(text)).map((term) => [term]);
-    return { text, lang, termGroups, names, lexicalText: [text, ...nameWords].join(" "), denseTexts: [render(text)], answerType: answerTypeOf(text) };
+    const termGroups = unique(lexical.terms(subject)).map((term) => [term]);
+    const alternatives = new Map<string, string[]>();
+    for (const word of words) {
+      const [term, ...more] = lexical.terms(word);
+      if (term === undefined || more.length > 0 || names.has(term)) continue;
+      alternatives.set(term, [...(alternatives.get(term) ?? []), ...lexical.terms(synonyms.of(word).join(" "))]);
+    }
+    const matchGroups = termGroups.map((group) => unique([...group, ...(alternatives.get(group[0]!) ?? [])]));
+    return { text, lang, termGroups, matchGroups, names, lexicalText: [subject, ...nameWords].join(" "), denseTexts: [render(text)], answerType: answerTypeOf(text) };
   }
   const content = words.filter((word) => !isEnglishStopword(word.toLowerCase()));
   const translated = glossary.translate(content);
@@ -77,7 +99,7 @@ export function analyzeQuery(question: string, lexical: LexicalIndex, glossary: 
   }
   const indonesian = translated.map((entry) => entry.indonesian.join(" "));
   const lexicalText = [...content, ...cognates, ...indonesian, ...nameWords].join(" ");
-  return { text, lang, termGroups, names, lexicalText, denseTexts: [text], answerType: answerTypeOf(text) };
+  return { text, lang, termGroups, matchGroups: termGroups, names, lexicalText, denseTexts: [text], answerType: answerTypeOf(text) };
 }
 
 function unique<T>(items: T[]): T[] {

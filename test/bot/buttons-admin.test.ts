@@ -164,7 +164,8 @@ describe("admin features", () => {
     h.reset();
     await h.handle(textMessage("/stats", { from: ADMIN }));
     const text = h.sent("sendMessage")[0]?.text as string;
-    expect(text).toContain("Questions answered: 2");
+    expect(text).toContain("Answered directly: 2");
+    expect(text).toContain("Related passages only: 0");
     expect(text).toContain("Not found: 1");
     expect(text).toContain("Feedback: 👍 0 · 👎 0");
     expect(text).toContain("1. Apa itu SPBE? — ×2");

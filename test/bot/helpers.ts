@@ -1,6 +1,7 @@
 import type { Update, UserFromGetMe, Message, MessageEntity, User, Chat } from "grammy/types";
 import type { Answer, AnswerResult, Quote } from "../../src/answer/answer.js";
 import { createBot, type TanyaBot } from "../../src/bot/bot.js";
+import { FileGapStore } from "../../src/bot/gaps.js";
 import { StatsStore } from "../../src/bot/stats.js";
 import type { BotDeps, BotEngine, BotOptions } from "../../src/bot/types.js";
 import { createLogger } from "../../src/config/logger.js";
@@ -54,6 +55,7 @@ export function sampleAnswer(question: string): Answer {
     question,
     lang: detectLanguage(question),
     found: true,
+    kind: "direct",
     quotes,
     citations: [
       { number: 1, articleId: a.id, title: a.title, source: a.source, date: a.date, url: a.url, page: null, section: null, ocr: false, link: a.url },
@@ -70,8 +72,14 @@ export function sampleAnswer(question: string): Answer {
   };
 }
 
+/** Relevant passages without a sentence that states the asked kind of answer: quoted, nothing in bold. */
+export function relatedAnswer(question: string): Answer {
+  const answer = sampleAnswer(question);
+  return { ...answer, kind: "related", asked: "number", quotes: answer.quotes.map((quote) => ({ ...quote, sentences: quote.sentences.map((sentence) => ({ ...sentence, best: false })) })) };
+}
+
 export function notFoundAnswer(question: string): Answer {
-  return { question, lang: detectLanguage(question), found: false, quotes: [], citations: [], results: [] };
+  return { question, lang: detectLanguage(question), found: false, kind: "none", quotes: [], citations: [], results: [] };
 }
 
 function emptyReport(): RefreshReport {
@@ -143,6 +151,7 @@ export interface Harness {
   app: TanyaBot;
   engine: FakeEngine;
   stats: StatsStore;
+  gaps: FileGapStore;
   calls: ApiCall[];
   /** Calls of one method. */
   sent(method: string): Array<Record<string, unknown>>;
@@ -163,9 +172,11 @@ let nextMessageId = 1000;
 export function harness(options: { deps?: Partial<BotDeps>; options?: Partial<BotOptions>; engine?: FakeEngine; allowedChatIds?: number[] } = {}): Harness {
   const engine = options.engine ?? fakeEngine();
   const stats = StatsStore.inMemory();
+  const gaps = FileGapStore.inMemory();
   const app = createBot({
     engine,
     stats,
+    gaps,
     logger: createLogger("silent"),
     botInfo: BOT_INFO,
     settings: {
@@ -205,6 +216,7 @@ export function harness(options: { deps?: Partial<BotDeps>; options?: Partial<Bo
     app,
     engine,
     stats,
+    gaps,
     calls,
     sent: (method) => calls.filter((call) => call.method === method).map((call) => call.payload),
     handle: (update) => app.bot.handleUpdate({ update_id: nextUpdateId++, ...update } as Update),

@@ -3,6 +3,7 @@ import { createBot } from "../../src/bot/bot.js";
 import { startHealthServer } from "../../src/bot/health.js";
 import { BotMetrics } from "../../src/bot/metrics.js";
 import { runBot, type RunningBot } from "../../src/bot/run.js";
+import { FileGapStore } from "../../src/bot/gaps.js";
 import { StatsStore } from "../../src/bot/stats.js";
 import { createLogger } from "../../src/config/logger.js";
 import { startFakeBotApi, type FakeBotApi } from "../fake-bot-api/index.js";
@@ -29,7 +30,7 @@ beforeAll(async () => {
   metrics.observeIndex(() => ({ articles: 3, passages: 9, generation: "gen-test-1" }));
   metrics.refreshed({ ok: true, seconds: 0.4 });
   metrics.refreshed({ ok: false, seconds: 0.1 });
-  const app = createBot({ engine: fakeEngine(), settings: { telegram }, logger, stats: StatsStore.inMemory(), metrics, options: { rateLimit: { limit: 2, windowMs: 60_000 }, pollTimeoutSeconds: 1 } });
+  const app = createBot({ engine: fakeEngine(), settings: { telegram }, logger, stats: StatsStore.inMemory(), gaps: FileGapStore.inMemory(), metrics, options: { rateLimit: { limit: 2, windowMs: 60_000 }, pollTimeoutSeconds: 1 } });
   running = await runBot(app, { settings: { telegram }, logger, graceMs: 5_000 });
   const server = await startHealthServer({ metrics, readiness: [{ name: "index", check: () => ready }] }, 0, logger);
   const address = server.address();

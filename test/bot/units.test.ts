@@ -87,6 +87,9 @@ describe("small helpers", () => {
 
   it("normaliseQuestion merges case, spacing and trailing punctuation", () => {
     expect(normaliseQuestion("  Apa itu   SPBE??")).toBe(normaliseQuestion("apa itu spbe"));
+    expect(normaliseQuestion("Apa itu “SPBE” ?")).toBe("apa itu spbe");
+    expect(normaliseQuestion("Berapa biaya e-KTP di Yogyakarta?")).toBe("berapa biaya e-ktp di yogyakarta");
+    expect(normaliseQuestion("Siapa François?")).toBe("siapa francois");
   });
 });
 
@@ -94,15 +97,15 @@ describe("StatsStore", () => {
   it("persists atomically and reloads", async () => {
     const dir = tempDir();
     const stats = await StatsStore.open(dir, undefined, { flushDelayMs: 10 });
-    stats.recordQuestion("Apa itu SPBE?", true);
-    stats.recordQuestion("apa itu spbe", true);
-    stats.recordQuestion("Siapa?", false);
+    stats.recordQuestion("Apa itu SPBE?", "direct");
+    stats.recordQuestion("apa itu spbe", "related");
+    stats.recordQuestion("Siapa?", "none");
     stats.recordFeedback("up");
     stats.recordFeedback("down", "up");
     await stats.flush();
     expect(readdirSync(dir)).toEqual([STATS_FILE]);
     const again = await StatsStore.open(dir);
-    expect(await again.summary()).toMatchObject({ answered: 2, notFound: 1, up: 0, down: 1, top: [{ text: "Apa itu SPBE?", count: 2 }, { text: "Siapa?", count: 1 }] });
+    expect(await again.summary()).toMatchObject({ answered: 2, related: 1, notFound: 1, up: 0, down: 1, top: [{ text: "Apa itu SPBE?", count: 2 }, { text: "Siapa?", count: 1 }] });
   });
 
   it("a corrupt file is moved aside and counting starts again", async () => {
@@ -111,7 +114,7 @@ describe("StatsStore", () => {
     const stats = await StatsStore.open(dir);
     expect(await stats.summary()).toMatchObject({ answered: 0, notFound: 0 });
     expect(readdirSync(dir).some((name) => name.startsWith(`${STATS_FILE}.corrupt-`))).toBe(true);
-    stats.recordQuestion("x", true);
+    stats.recordQuestion("x", "direct");
     await stats.flush();
     expect(JSON.parse(readFileSync(path.join(dir, STATS_FILE), "utf8")).answered).toBe(1);
   });

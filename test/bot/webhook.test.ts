@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createBot } from "../../src/bot/bot.js";
 import { BotMetrics } from "../../src/bot/metrics.js";
 import { runBot, type RunningBot } from "../../src/bot/run.js";
+import { FileGapStore } from "../../src/bot/gaps.js";
 import { StatsStore } from "../../src/bot/stats.js";
 import { createLogger } from "../../src/config/logger.js";
 import { ADMIN, BOT_INFO, fakeEngine, SARI, textMessage, TOKEN } from "./helpers.js";
@@ -19,7 +20,7 @@ describe("webhook mode", () => {
     const telegram = { token: TOKEN, apiRoot: undefined, adminUserIds: new Set([ADMIN.id]), allowedChatIds: undefined, webhookUrl: "https://bot.example.org/tg/hook", webhookSecret: SECRET, webhookPort: 0, maxUploadBytes: 1024 };
     const logger = createLogger("silent");
     const metrics = new BotMetrics({ processMetrics: false });
-    const app = createBot({ engine: fakeEngine(), settings: { telegram }, logger, stats: StatsStore.inMemory(), botInfo: BOT_INFO, metrics });
+    const app = createBot({ engine: fakeEngine(), settings: { telegram }, logger, stats: StatsStore.inMemory(), gaps: FileGapStore.inMemory(), botInfo: BOT_INFO, metrics });
     const calls: Array<{ method: string; payload: Record<string, unknown> }> = [];
     app.bot.api.config.use(async (_prev, method, payload) => {
       calls.push({ method, payload: payload as Record<string, unknown> });
@@ -58,7 +59,7 @@ describe("webhook mode", () => {
   it("refuses to start without a valid WEBHOOK_SECRET", async () => {
     const telegram = { token: TOKEN, apiRoot: undefined, adminUserIds: new Set<number>(), allowedChatIds: undefined, webhookUrl: "https://bot.example.org/hook", webhookSecret: undefined, webhookPort: 0, maxUploadBytes: 1024 };
     const logger = createLogger("silent");
-    const app = createBot({ engine: fakeEngine(), settings: { telegram }, logger, stats: StatsStore.inMemory(), botInfo: BOT_INFO });
+    const app = createBot({ engine: fakeEngine(), settings: { telegram }, logger, stats: StatsStore.inMemory(), gaps: FileGapStore.inMemory(), botInfo: BOT_INFO });
     app.bot.api.config.use(async () => ({ ok: true, result: true }) as never);
     await expect(runBot(app, { settings: { telegram }, logger })).rejects.toThrow(/WEBHOOK_SECRET is required/);
   });

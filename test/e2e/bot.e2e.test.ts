@@ -76,7 +76,7 @@ describe("bot process against the fake Bot API", () => {
     expect(api.commands().map((command) => command.command)).toEqual(["start", "ask", "sources", "help"]);
     expect(api.commands({ languageCode: "en" })[0]?.description).toContain("Start");
     const admin = api.commands({ scope: { type: "chat", chat_id: ADMIN_ID } }).map((command) => command.command);
-    expect(admin).toEqual(expect.arrayContaining(["reload", "remove", "stats"]));
+    expect(admin).toEqual(expect.arrayContaining(["reload", "remove", "stats", "gaps"]));
     const getUpdates = api.calls("getUpdates").at(-1)!;
     const allowed = getUpdates.params.allowed_updates;
     expect(typeof allowed === "string" ? JSON.parse(allowed) : allowed).toEqual(["message", "callback_query", "inline_query"]);

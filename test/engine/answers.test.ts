@@ -59,11 +59,11 @@ describe("answers on the seed knowledge base", () => {
     },
   );
 
-  it("quotes verbatim: every quoted sentence is an exact substring of its cleaned article, exactly one marked best", async () => {
+  it("quotes verbatim: every quoted sentence is an exact substring of its cleaned article, exactly one marked best in a direct answer, none in a related one", async () => {
     for (const question of ["which region did Bandung Barat study?", "Berapa anggaran e-Government Banyuwangi?", "Apa itu SPBE?"]) {
       const answer = await engine.ask(question);
       expect(answer.found).toBe(true);
-      expect(answer.quotes.flatMap((q) => q.sentences).filter((s) => s.best)).toHaveLength(1);
+      expect(answer.quotes.flatMap((q) => q.sentences).filter((s) => s.best)).toHaveLength(answer.kind === "direct" ? 1 : 0);
       for (const quote of answer.quotes) {
         const citation = answer.citations.find((c) => c.number === quote.citation)!;
         const article = engine.current.articles.get(citation.articleId)!;
@@ -77,7 +77,8 @@ describe("answers on the seed knowledge base", () => {
 
   it("produces the documented JSON shape", async () => {
     const json = answerToJson(await engine.ask("which region did Bandung Barat study?"));
-    expect(Object.keys(json)).toEqual(["question", "found", "results"]);
+    expect(Object.keys(json)).toEqual(["question", "found", "answer", "results"]);
+    expect(json.answer).toBe("direct");
     expect(json.results.map((r) => r.rank)).toEqual(json.results.map((_, i) => i + 1));
     for (const result of json.results) {
       expect(Object.keys(result)).toEqual(["rank", "score", "title", "source", "date", "url", "passage", "quote", "page", "section"]);
@@ -85,5 +86,31 @@ describe("answers on the seed knowledge base", () => {
       expect([result.page, result.section]).toEqual([null, null]);
       expect(result.passage).toContain(result.quote.split(" ").slice(0, 3).join(" "));
     }
+  });
+
+  it.each([
+    // The question says "biaya" (cost), the article "anggaran" (budget), and states the amount in the next sentence.
+    ["Berapa biaya aplikasi e-government Banyuwangi?", "id"],
+    ["Berapa anggaran Banyuwangi untuk membangun e-Government?", "id"],
+    ["How much did Banyuwangi spend on its e-government system?", "en"],
+  ])("%s → direct: the bold sentence states the amount", async (question, lang) => {
+    const answer = await engine.ask(question);
+    expect(answer).toMatchObject({ lang, found: true, kind: "direct", asked: "number" });
+    const best = answer.quotes.flatMap((quote) => quote.sentences).find((sentence) => sentence.best);
+    expect(best?.text).toContain("Rp 8 miliar");
+  });
+
+  it("related: relevant passages that state no date are quoted without a bold answer", async () => {
+    const answer = await engine.ask("Kapan Vietnam mengadopsi e-government Jogja?");
+    expect(answer).toMatchObject({ found: true, kind: "related", asked: "time" });
+    expect(answer.results[0]!.articleId).toBe("jogja-e-government-diadopsi-vietnam");
+    expect(answer.quotes.flatMap((quote) => quote.sentences).some((sentence) => sentence.best)).toBe(false);
+    expect(answerToJson(answer).answer).toBe("related");
+  });
+
+  it("none: an out-of-scope question is declined", async () => {
+    const answer = await engine.ask("Siapa pemenang Piala Dunia 2018?");
+    expect(answer.kind).toBe("none");
+    expect(answerToJson(answer)).toMatchObject({ found: false, answer: "none" });
   });
 });

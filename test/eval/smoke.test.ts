@@ -31,6 +31,8 @@ describe.skipIf(!hasEvalData)(`evaluation and benchmark CLIs (needs evaluation d
       dataset: string;
       questions: number;
       configs: Record<string, Record<string, Record<string, number>>>;
+      answers: Record<string, Record<string, number | null>>;
+      unanswerable?: unknown;
       skipped_corpus: { count: number };
     };
     expect(result.dataset).toBe("belebele");
@@ -48,6 +50,14 @@ describe.skipIf(!hasEvalData)(`evaluation and benchmark CLIs (needs evaluation d
     // Indonesian questions over Indonesian passages: the shipped configuration must find most of them.
     expect(result.configs.hybrid!.id!["recall@10"]).toBeGreaterThanOrEqual(0.5);
     expect(result.skipped_corpus.count).toBe(0);
+    // Answer-level figures through engine.ask; Belebele's answers are multiple-choice options, not quoted
+    // text, so the three answer-string rates are null. It has no unanswerable questions.
+    expect(Object.keys(result.answers).sort()).toEqual(["en", "id"]);
+    for (const answers of Object.values(result.answers)) {
+      expect(answers).toEqual({ n: 20, found_rate: between(0, 1), direct_rate: between(0, 1), highlight_has_answer: null, quotes_have_answer: null, top1_passage_has_answer: null });
+      expect(answers.direct_rate).toBeLessThanOrEqual(answers.found_rate!);
+    }
+    expect(result.unanswerable).toBeUndefined();
   });
 
   it("eval --against-seed declines out-of-scope questions and still answers the seed sanity questions", { timeout: 115_000 }, async () => {

@@ -14,7 +14,10 @@ import { formatReport } from "../../index/format-report.js";
 import { describeError, progressEditor, sendMessages } from "../send.js";
 import type { BotContext, BotDeps, BotOptions } from "../types.js";
 
-const ADMIN_COMMANDS = ["reload", "remove", "stats", "add"] as const;
+const ADMIN_COMMANDS = ["reload", "remove", "stats", "add", "gaps"] as const;
+/** /gaps looks back this many days and lists at most this many questions. */
+const GAPS_DAYS = 30;
+const GAPS_LIMIT = 20;
 
 /** Why a refresh failed, in words an operator can act on (full disk, permissions, a concurrent refresh). */
 export function refreshFailureReason(error: unknown): string {
@@ -85,7 +88,7 @@ async function reportAdded(ctx: BotContext, editor: ReturnType<typeof progressEd
 }
 
 /**
- * Admin features (ADMIN_USER_IDS): /reload, /remove, /stats, /add <link>, and article uploads as documents in a
+ * Admin features (ADMIN_USER_IDS): /reload, /remove, /stats, /gaps, /add <link>, and article uploads as documents in a
  * private chat. Everyone else gets a clear refusal, also for admin buttons with crafted callback data.
  */
 export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotContext> {
@@ -180,12 +183,28 @@ export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotCo
     const lines = [
       FormattedString.bold(ADMIN_WORDS.statsTitle),
       plain(ADMIN_WORDS.statsSince(formatDate(summary.since.slice(0, 10), "en"))),
-      plain(ADMIN_WORDS.statsAnswered(summary.answered)),
+      plain(ADMIN_WORDS.statsDirect(summary.answered - summary.related)),
+      plain(ADMIN_WORDS.statsRelated(summary.related)),
       plain(ADMIN_WORDS.statsNotFound(summary.notFound)),
       plain(ADMIN_WORDS.statsFeedback(summary.up, summary.down)),
       plain(""),
       FormattedString.bold(ADMIN_WORDS.statsTop),
       ...(summary.top.length === 0 ? [plain(ADMIN_WORDS.statsNoQuestions)] : summary.top.map((entry, index) => plain(`${index + 1}. ${entry.text} — ×${entry.count}`))),
+    ];
+    await sendMessages(ctx, packMessages([{ lines }]), replyTo(ctx));
+  });
+
+  composer.command("gaps", async (ctx) => {
+    const gaps = await deps.gaps.list({ days: GAPS_DAYS, limit: GAPS_LIMIT }).catch((error: unknown) => ctx.log.warn({ reason: (error as Error).message }, "gaps unavailable"));
+    if (!gaps) {
+      await sendMessages(ctx, [plain(ADMIN_WORDS.gapsUnavailable)], replyTo(ctx));
+      return;
+    }
+    const lines = [
+      FormattedString.bold(ADMIN_WORDS.gapsTitle(GAPS_DAYS)),
+      ...(gaps.length === 0
+        ? [plain(ADMIN_WORDS.gapsNone)]
+        : gaps.map((gap, index) => plain(`${index + 1}. ${gap.text} — ×${gap.count}, ${ADMIN_WORDS.gapsKind[gap.kind]}, ${ADMIN_WORDS.gapsLast(formatDate(gap.lastAt.slice(0, 10), "en"))}`))),
     ];
     await sendMessages(ctx, packMessages([{ lines }]), replyTo(ctx));
   });

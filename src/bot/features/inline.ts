@@ -46,7 +46,7 @@ export function inlineAnswerMessage(answer: Answer, limit = MESSAGE_LIMIT): Form
 export function inlineResults(answer: Answer): InlineQueryResultArticle[] {
   const w = botWords(answer.lang);
   const best = answer.quotes.flatMap((quote) => quote.sentences).find((sentence) => sentence.best)?.text ?? answer.results[0]?.quote ?? "";
-  const results = [article("answer", w.inlineAnswerTitle, best, inlineAnswerMessage(answer))];
+  const results = [article("answer", answer.kind === "related" ? w.inlineRelatedTitle : w.inlineAnswerTitle, best, inlineAnswerMessage(answer))];
   for (const [index, result] of answer.results.slice(0, EXTRA_RESULTS).entries()) {
     const line = citationLine({ ...result, number: 1 }, answer.lang);
     const [message] = packMessages([{ lines: [FormattedString.blockquote(`${result.quote} [1]`)] }, { lines: [line], gap: true }], MESSAGE_LIMIT);

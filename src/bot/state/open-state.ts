@@ -1,8 +1,10 @@
 import type { Logger } from "../../config/logger.js";
+import { FileGapStore, type GapStore } from "../gaps.js";
 import { StatsStore, type QuestionStats } from "../stats.js";
 import { LocalButtonStore, type ButtonStore } from "./button-store.js";
 import { RedisRateLimitCounters, type RateLimitStorage } from "./rate-limit-counters.js";
 import { RedisButtonStore } from "./redis-button-store.js";
+import { RedisGapStore } from "./redis-gaps.js";
 import { connectRedis, type RedisConnection } from "./redis-connection.js";
 import { RedisStats } from "./redis-stats.js";
 import { LocalUpdateClaims, RedisUpdateClaims, type UpdateClaims } from "./update-claims.js";
@@ -12,6 +14,8 @@ export interface BotState {
   buttons: ButtonStore;
   updates: UpdateClaims;
   stats: QuestionStats;
+  /** Declined and related-only questions, for /gaps. */
+  gaps: GapStore;
   /** The storage of a rate limiter with this window: "MEMORY_STORE" (the limiter's own) or shared counters. */
   rateLimitStorage(windowMs: number): RateLimitStorage | "MEMORY_STORE";
   /** Set when the state is in Redis (for /readyz and the metrics). */
@@ -27,8 +31,8 @@ export interface StateOptions {
 }
 
 /** This process only, nothing on disk (handler tests, tools). */
-export function memoryState(buttons: StateOptions["buttons"], stats: QuestionStats = StatsStore.inMemory()): BotState {
-  return { buttons: LocalButtonStore.inMemory(buttons), updates: new LocalUpdateClaims(), stats, rateLimitStorage: () => "MEMORY_STORE", close: () => stats.flush() };
+export function memoryState(buttons: StateOptions["buttons"], stats: QuestionStats = StatsStore.inMemory(), gaps: GapStore = FileGapStore.inMemory()): BotState {
+  return { buttons: LocalButtonStore.inMemory(buttons), updates: new LocalUpdateClaims(), stats, gaps, rateLimitStorage: () => "MEMORY_STORE", close: () => stats.flush() };
 }
 
 /**
@@ -38,27 +42,31 @@ export function memoryState(buttons: StateOptions["buttons"], stats: QuestionSta
 export async function openState(options: StateOptions, logger: Logger): Promise<BotState> {
   if (!options.redisUrl) {
     const stats = await StatsStore.open(options.dataDir, logger);
+    const gaps = await FileGapStore.open(options.dataDir, logger);
     const buttons = await LocalButtonStore.open(options.dataDir, options.buttons, logger);
     return {
       buttons,
       updates: new LocalUpdateClaims(),
       stats,
+      gaps,
       rateLimitStorage: () => "MEMORY_STORE",
       close: async () => {
-        await Promise.all([stats.flush(), buttons.close()]);
+        await Promise.all([stats.flush(), gaps.flush(), buttons.close()]);
       },
     };
   }
   const redis = await connectRedis(options.redisUrl, logger);
   const stats = new RedisStats(redis);
+  const gaps = new RedisGapStore(redis);
   return {
     buttons: new RedisButtonStore(redis, options.buttons.ttlMs),
     updates: new RedisUpdateClaims(redis),
     stats,
+    gaps,
     rateLimitStorage: (windowMs) => new RedisRateLimitCounters(redis, windowMs),
     redis,
     close: async () => {
-      await stats.flush();
+      await Promise.all([stats.flush(), gaps.flush()]);
       await redis.close();
     },
   };

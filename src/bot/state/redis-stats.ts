@@ -1,3 +1,4 @@
+import type { AnswerKind } from "../../answer/answer.js";
 import type { RedisConnection } from "./redis-connection.js";
 import { MAX_DISTINCT_QUESTIONS, questionKey, type QuestionStats, type StatsSummary, type Vote } from "../stats.js";
 
@@ -20,9 +21,10 @@ export class RedisStats implements QuestionStats {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  recordQuestion(question: string, found: boolean): void {
+  recordQuestion(question: string, kind: AnswerKind): void {
     const asked = questionKey(question);
-    const batch = this.connection.redis.multi().hsetnx(COUNTS, "since", this.now().toISOString()).hincrby(COUNTS, found ? "answered" : "notFound", 1);
+    const batch = this.connection.redis.multi().hsetnx(COUNTS, "since", this.now().toISOString()).hincrby(COUNTS, kind === "none" ? "notFound" : "answered", 1);
+    if (kind === "related") batch.hincrby(COUNTS, "related", 1);
     if (asked) {
       batch
         .zincrby(ASKED, 1, asked.key)
@@ -48,6 +50,7 @@ export class RedisStats implements QuestionStats {
     return {
       since: counts.since ?? this.now().toISOString(),
       answered: count("answered"),
+      related: count("related"),
       notFound: count("notFound"),
       up: count("up"),
       down: count("down"),

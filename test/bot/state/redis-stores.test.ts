@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LocalButtonStore, type AnswerState } from "../../../src/bot/state/button-store.js";
 import { openState, type BotState } from "../../../src/bot/state/open-state.js";
 import { connectRedis, type RedisConnection } from "../../../src/bot/state/redis-connection.js";
+import { RedisGapStore } from "../../../src/bot/state/redis-gaps.js";
 import { RedisStats } from "../../../src/bot/state/redis-stats.js";
 import { RedisUpdateClaims, UpdateInProgressError } from "../../../src/bot/state/update-claims.js";
 import { createLogger } from "../../../src/config/logger.js";
@@ -98,13 +99,31 @@ describe("Redis stores", () => {
 
   it("statistics from two replicas add up: counts, most asked, a changed vote", async () => {
     const [a, b] = [new RedisStats(await connection()), new RedisStats(await connection())];
-    a.recordQuestion("Apa itu SPBE?", true);
-    b.recordQuestion("  apa itu spbe", true);
-    b.recordQuestion("Siapa?", false);
+    a.recordQuestion("Apa itu SPBE?", "direct");
+    b.recordQuestion("  apa itu spbe", "related");
+    b.recordQuestion("Siapa?", "none");
     a.recordFeedback("up");
     b.recordFeedback("down", "up");
     await Promise.all([a.flush(), b.flush()]);
-    expect(await b.summary()).toMatchObject({ answered: 2, notFound: 1, up: 0, down: 1, top: [{ text: "Apa itu SPBE?", count: 2 }, { text: "Siapa?", count: 1 }] });
+    expect(await b.summary()).toMatchObject({ answered: 2, related: 1, notFound: 1, up: 0, down: 1, top: [{ text: "Apa itu SPBE?", count: 2 }, { text: "Siapa?", count: 1 }] });
+  });
+});
+
+describe("Redis gaps", () => {
+  it("gaps recorded by two replicas add up over the window, newest wording and kind win, old days drop out", async () => {
+    const [a, b] = [new RedisGapStore(await connection()), new RedisGapStore(await connection())];
+    const now = new Date("2026-06-15T12:00:00Z");
+    const DAY = 24 * 60 * 60 * 1000;
+    a.record("Berapa anggaran SPBE?", "none", "id", new Date(now.getTime() - 10 * DAY));
+    b.record("berapa anggaran spbe", "related", "id", now);
+    b.record("Who runs LAPOR!?", "none", "en", new Date(now.getTime() - 1000));
+    a.record("Kapan SPBE dimulai?", "none", "id", new Date(now.getTime() - 40 * DAY));
+    await Promise.all([a.flush(), b.flush()]);
+    expect(await a.list({ days: 30, limit: 10, now })).toEqual([
+      { text: "berapa anggaran spbe", count: 2, lastAt: now.toISOString(), kind: "related", lang: "id" },
+      { text: "Who runs LAPOR!?", count: 1, lastAt: new Date(now.getTime() - 1000).toISOString(), kind: "none", lang: "en" },
+    ]);
+    expect(await b.list({ days: 7, limit: 1, now })).toMatchObject([{ text: "berapa anggaran spbe", count: 1 }]);
   });
 });
 
@@ -169,7 +188,7 @@ describe("two webhook servers sharing Redis", () => {
           return answer(question);
         };
         const state = await replicaState();
-        const app = createBot({ engine, settings: { telegram }, logger, stats: state.stats, state, botInfo: BOT_INFO });
+        const app = createBot({ engine, settings: { telegram }, logger, stats: state.stats, gaps: state.gaps, state, botInfo: BOT_INFO });
         app.bot.api.config.use(async (_prev, method, payload) => {
           if (method === "sendMessage") sent.push(String((payload as { text?: string }).text));
           const result = method === "sendMessage" ? { message_id: 1, date: 0, chat: { id: SARI.id, type: "private", first_name: "S" }, text: "x" } : true;

@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import { indonesianTerms } from "../../src/index/indonesian-tokenizer.js";
 import { LexicalIndex } from "../../src/index/lexical-index.js";
 import { Glossary } from "../../src/retrieval/glossary.js";
-import { bestSentenceScore, weightQuery } from "../../src/retrieval/proximity.js";
+import { answerTypesIn } from "../../src/retrieval/answer-type.js";
+import { bestSentenceScore, weightQuery, type SentenceFeatures } from "../../src/retrieval/sentence-score.js";
 import { analyzeQuery } from "../../src/retrieval/query.js";
 
 const terms = (text: string): Set<string> => new Set(indonesianTerms(text));
+const sentence = (text: string): SentenceFeatures => ({ terms: terms(text), types: answerTypesIn(text) });
 
 async function indexOf(texts: string[]): Promise<LexicalIndex> {
   const lexical = LexicalIndex.empty();
@@ -38,32 +40,32 @@ describe("best-sentence signal", () => {
   it("prefers a passage whose one sentence holds the question's words over one that spreads them out", async () => {
     const lexical = await indexOf(corpus);
     const query = weightQuery(analyzeQuery("Siapa yang meresmikan bendungan?", lexical, Glossary.empty(), "id"), lexical);
-    const together = bestSentenceScore(query, ["Gubernur Jawa Barat meresmikan bendungan itu.", "Bendungan tersebut dibangun sejak 2015."].map(terms), new Set());
-    const apart = bestSentenceScore(query, ["Bendungan baru itu selesai dibangun.", "Gubernur meresmikan pasar."].map(terms), new Set());
-    expect(together).toBe(1);
+    const together = bestSentenceScore(query, ["Gubernur Jawa Barat meresmikan bendungan itu.", "Bendungan tersebut dibangun sejak 2015."].map(sentence), new Set());
+    const apart = bestSentenceScore(query, ["Bendungan baru itu selesai dibangun.", "Gubernur meresmikan pasar."].map(sentence), new Set());
+    expect(together).toBeGreaterThan(apart);
     expect(apart).toBeLessThan(1);
   });
 
   it("weighs rare words above common ones and ignores words no passage has", async () => {
     const lexical = await indexOf(corpus);
     const query = weightQuery(analyzeQuery("harga cabai zzzz", lexical, Glossary.empty(), "id"), lexical);
-    const rare = bestSentenceScore(query, [terms("cabai")], new Set());
-    const common = bestSentenceScore(query, [terms("harga")], new Set());
+    const rare = bestSentenceScore(query, [sentence("cabai")], new Set());
+    const common = bestSentenceScore(query, [sentence("harga")], new Set());
     expect(rare).toBeGreaterThan(common);
     expect(rare + common).toBeCloseTo(1);
   });
 
-  it("gives when-questions a bonus for a sentence that holds a year or month, and none to other questions", async () => {
+  it("gives when-questions a bonus for a sentence that holds a year or month, and none to questions that ask for no kind of answer", async () => {
     const lexical = await indexOf(corpus);
     const when = weightQuery(analyzeQuery("Kapan bendungan diresmikan?", lexical, Glossary.empty(), "id"), lexical);
-    const which = weightQuery(analyzeQuery("Siapa yang meresmikan bendungan?", lexical, Glossary.empty(), "id"), lexical);
-    const dated = [terms("Bendungan diresmikan pada Agustus 2015.")];
-    const undated = [terms("Bendungan diresmikan gubernur.")];
+    const which = weightQuery(analyzeQuery("Bendungan mana yang diresmikan?", lexical, Glossary.empty(), "id"), lexical);
+    const dated = [sentence("Bendungan diresmikan pada Agustus 2015.")];
+    const undated = [sentence("Bendungan diresmikan gubernur.")];
     expect(when.answerType).toBe("time");
-    expect(bestSentenceScore(when, dated, new Set(), 0.2)).toBeCloseTo(1.2);
-    expect(bestSentenceScore(when, undated, new Set(), 0.2)).toBeCloseTo(1);
+    expect(bestSentenceScore(when, dated, new Set())).toBeCloseTo(1.2);
+    expect(bestSentenceScore(when, undated, new Set())).toBeCloseTo(1);
     expect(which.answerType).toBeUndefined();
-    expect(bestSentenceScore(which, dated, new Set(), 0.2)).toBeCloseTo(1);
+    expect(bestSentenceScore(which, dated, new Set())).toBeCloseTo(1);
   });
 
   it("reads the answer type from Indonesian and English question words", async () => {
@@ -78,6 +80,6 @@ describe("best-sentence signal", () => {
   it("counts title words for every sentence", async () => {
     const lexical = await indexOf(corpus);
     const query = weightQuery(analyzeQuery("harga cabai", lexical, Glossary.empty(), "id"), lexical);
-    expect(bestSentenceScore(query, [terms("naik")], terms("Harga cabai"))).toBe(1);
+    expect(bestSentenceScore(query, [sentence("naik")], terms("Harga cabai"))).toBe(1);
   });
 });
