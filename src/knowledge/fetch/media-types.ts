@@ -1,19 +1,11 @@
-/** The document types a link may serve, and the knowledge-folder extension each is saved under. */
-const EXTENSION_BY_MEDIA_TYPE: Readonly<Record<string, string>> = {
-  "text/html": ".html",
-  "application/xhtml+xml": ".html",
-  "application/pdf": ".pdf",
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-  "text/plain": ".txt",
-  "text/markdown": ".md",
-  "text/x-markdown": ".md",
-};
+import { formatForMediaType, SUPPORTED_MEDIA_TYPES } from "../formats/index.js";
 
+export { SUPPORTED_MEDIA_TYPES };
+
+/** The knowledge-folder extension a fetched document of this media type is saved under (the formats decide). */
 export function extensionForMediaType(mediaType: string): string | undefined {
-  return EXTENSION_BY_MEDIA_TYPE[mediaType];
+  return formatForMediaType(mediaType)?.extensions[0];
 }
-
-export const SUPPORTED_MEDIA_TYPES = Object.keys(EXTENSION_BY_MEDIA_TYPE);
 
 /** `text/html; charset=ISO-8859-1` → { mediaType: "text/html", charset: "iso-8859-1" }. */
 export function parseContentType(header: string | undefined): { mediaType: string; charset: string | undefined } {

@@ -36,6 +36,9 @@ export function unsupportedTypeMessage(fileName: string): string {
   return `${fileName}: unsupported file type "${extension || "(none)"}". Use ${SUPPORTED_EXTENSIONS.join(", ")}.`;
 }
 
+/** Every media type some format reads (what a link fetch accepts). */
+export const SUPPORTED_MEDIA_TYPES: readonly string[] = FORMATS.flatMap((format) => format.mediaTypes);
+
 /** The format for an HTTP response's media type ("application/pdf; charset=…" works too). */
 export function formatForMediaType(mediaType: string): DocumentFormat | undefined {
   const bare = mediaType.split(";")[0]!.trim().toLowerCase();

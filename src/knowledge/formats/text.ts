@@ -72,7 +72,7 @@ export function extractTextDocument(bytes: Uint8Array, fileName: string): Extrac
 export const textFormat: DocumentFormat = {
   kind: "text",
   extensions: [".txt", ".md", ".markdown"],
-  mediaTypes: ["text/plain", "text/markdown"],
+  mediaTypes: ["text/plain", "text/markdown", "text/x-markdown"],
   sniff: looksLikeText,
   heavy: false,
   extract: async (bytes, ctx) => extractTextDocument(bytes, ctx.fileName),
