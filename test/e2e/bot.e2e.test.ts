@@ -270,7 +270,7 @@ describe("bot process against the fake Bot API", () => {
     await api.sendUserDocument({ chat: adminChat, fileName: "slides.pptx", content: "PK" });
     expect((await nextMessage(adminChat)).text).toContain("not a supported article type");
     await api.sendUserDocument({ chat: adminChat, fileName: "huge.txt", content: "kecil", size: 30 * 1024 * 1024 });
-    expect((await nextMessage(adminChat)).text).toContain("the upload limit is 2.0 MB");
+    expect((await nextMessage(adminChat)).text).toContain("the upload limit is 20.0 MB");
     await api.sendUserDocument({ chat: adminChat, fileName: "kosong.txt", content: "   \n" });
     const empty = await api.waitForBotEdit({ chat: adminChat, predicate: (_message, version) => version.text.includes("was not added"), ...SLOW });
     expect(empty.version.text).toMatch(/kosong\.txt/);

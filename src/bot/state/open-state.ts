@@ -1,9 +1,11 @@
 import type { Logger } from "../../config/logger.js";
 import { StatsStore, type QuestionStats } from "../stats.js";
 import { LocalButtonStore, type ButtonStore } from "./button-store.js";
+import { LocalDocumentFileIds, type DocumentFileIds } from "./document-file-ids.js";
 import { RedisRateLimitCounters, type RateLimitStorage } from "./rate-limit-counters.js";
 import { RedisButtonStore } from "./redis-button-store.js";
 import { connectRedis, type RedisConnection } from "./redis-connection.js";
+import { RedisDocumentFileIds } from "./redis-document-file-ids.js";
 import { RedisStats } from "./redis-stats.js";
 import { LocalUpdateClaims, RedisUpdateClaims, type UpdateClaims } from "./update-claims.js";
 
@@ -12,6 +14,8 @@ export interface BotState {
   buttons: ButtonStore;
   updates: UpdateClaims;
   stats: QuestionStats;
+  /** Telegram file ids of source documents, so each is uploaded once. */
+  documents: DocumentFileIds;
   /** The storage of a rate limiter with this window: "MEMORY_STORE" (the limiter's own) or shared counters. */
   rateLimitStorage(windowMs: number): RateLimitStorage | "MEMORY_STORE";
   /** Set when the state is in Redis (for /readyz and the metrics). */
@@ -28,7 +32,7 @@ export interface StateOptions {
 
 /** This process only, nothing on disk (handler tests, tools). */
 export function memoryState(buttons: StateOptions["buttons"], stats: QuestionStats = StatsStore.inMemory()): BotState {
-  return { buttons: LocalButtonStore.inMemory(buttons), updates: new LocalUpdateClaims(), stats, rateLimitStorage: () => "MEMORY_STORE", close: () => stats.flush() };
+  return { buttons: LocalButtonStore.inMemory(buttons), updates: new LocalUpdateClaims(), stats, documents: LocalDocumentFileIds.inMemory(), rateLimitStorage: () => "MEMORY_STORE", close: () => stats.flush() };
 }
 
 /**
@@ -39,13 +43,15 @@ export async function openState(options: StateOptions, logger: Logger): Promise<
   if (!options.redisUrl) {
     const stats = await StatsStore.open(options.dataDir, logger);
     const buttons = await LocalButtonStore.open(options.dataDir, options.buttons, logger);
+    const documents = await LocalDocumentFileIds.open(options.dataDir, logger);
     return {
       buttons,
       updates: new LocalUpdateClaims(),
       stats,
+      documents,
       rateLimitStorage: () => "MEMORY_STORE",
       close: async () => {
-        await Promise.all([stats.flush(), buttons.close()]);
+        await Promise.all([stats.flush(), buttons.close(), documents.close()]);
       },
     };
   }
@@ -55,6 +61,7 @@ export async function openState(options: StateOptions, logger: Logger): Promise<
     buttons: new RedisButtonStore(redis, options.buttons.ttlMs),
     updates: new RedisUpdateClaims(redis),
     stats,
+    documents: new RedisDocumentFileIds(redis),
     rateLimitStorage: (windowMs) => new RedisRateLimitCounters(redis, windowMs),
     redis,
     close: async () => {
