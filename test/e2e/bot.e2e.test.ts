@@ -4,6 +4,7 @@ import type { MessageEntity } from "grammy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakeBotApi, type BotMessage, type ChatHandle, type FakeBotApi } from "../fake-bot-api/index.js";
 import { articlePage, serve, startDocumentServer, type DocumentServer } from "../helpers/document-server.js";
+import { buildPdf, regulationSpec } from "../helpers/documents.js";
 import { startPollingBot, tail, type BotProcess } from "./bot-process.js";
 
 /*
@@ -58,7 +59,7 @@ beforeAll(async () => {
   api = await startFakeBotApi({ token: TOKEN, botUsername: USERNAME, defaultTimeoutMs: 30_000, queryTtlMs: 60_000 });
   // The admin has opened the bot before, so the admin command menu (a chat scope) can be set.
   adminChat = api.privateChat({ id: ADMIN_ID, first_name: "Admin", language_code: "en" });
-  bot = await startPollingBot(api, { token: TOKEN, adminIds: [ADMIN_ID], env: { ALLOW_PRIVATE_URLS: "true" } });
+  bot = await startPollingBot(api, { token: TOKEN, adminIds: [ADMIN_ID], env: { ALLOW_PRIVATE_URLS: "true", PROGRESS_EDIT_INTERVAL_MS: "1" } });
 }, 300_000);
 
 afterEach((context) => {
@@ -318,6 +319,50 @@ describe("bot process against the fake Bot API", () => {
     expect(existsSync(path.join(bot!.knowledgeDir, "tidak-ada.html"))).toBe(false);
     expect((await ask(newPrivateChat("en"), `/add ${link}`)).text).toContain("only the bot's administrators");
   }, 240_000);
+
+  it("admin: a PDF upload and a link to a PDF → page progress → report → answers cite the page; the source document is sent by file id", async () => {
+    api.skipBotMessages(adminChat);
+    const upload = await api.sendUserDocument({ chat: adminChat, fileName: "Perpres 95 2018.pdf", content: Buffer.from(await buildPdf(regulationSpec())) });
+    const uploaded = await api.waitForBotEdit({ chat: adminChat, predicate: (_message, version) => /Added article|was not added/.test(version.text), ...SLOW });
+    expect(uploaded.version.text).toContain("Added article");
+    expect(uploaded.message.versions.some((version) => /Reading PDF: page \d+\/4/.test(version.text))).toBe(true);
+
+    const chat = newPrivateChat("en");
+    const answer = await ask(chat, "What is the purpose of the National SPBE Architecture?");
+    expect(answer.text).toMatch(/Article 5, p\. 3/);
+    const documentButton = buttonsOf(answer).find((data) => data.startsWith("d:"));
+    expect(documentButton).toBeDefined();
+    const pressed = await api.pressButton({ message: answer, callbackData: documentButton! });
+    await api.waitForCallbackAnswer(pressed);
+    const sent = await nextMessage(chat, (message) => message.document !== undefined);
+    expect(sent.document?.file_id).toBe(upload.document!.file_id);
+
+    // A link to a PDF on a ministry site: fetched, read page by page, cited with a link that opens at the page.
+    const pdfPath = "/dokumen/pedoman-layanan-kependudukan.pdf";
+    web.routes.set(
+      pdfPath,
+      serve(
+        "application/pdf",
+        Buffer.from(
+          await buildPdf({
+            pages: [
+              [{ lines: ["PEDOMAN LAYANAN KEPENDUDUKAN DARING"] }, { text: "Pedoman ini menjelaskan layanan administrasi kependudukan yang dapat diurus warga Kabupaten Lembah Hijau secara daring." }],
+              [{ text: "Permohonan akta kelahiran daring di Kabupaten Lembah Hijau diselesaikan paling lama tiga hari kerja sejak berkas dinyatakan lengkap." }],
+            ],
+          }),
+        ),
+      ),
+    );
+    const link = `${web.origin}${pdfPath}`;
+    await api.sendUserMessage({ chat: adminChat, text: link });
+    const added = await api.waitForBotEdit({ chat: adminChat, predicate: (_message, version) => /Added article|was not added/.test(version.text) && version.text.includes("link sent alone"), ...SLOW });
+    expect(added.version.text).toContain("Added article");
+    const linkAnswer = await ask(newPrivateChat("id"), "Berapa lama permohonan akta kelahiran daring di Lembah Hijau diselesaikan?");
+    expect(linkAnswer.text).toContain("tiga hari kerja");
+    expect(linkAnswer.text).toMatch(/hlm\. 2/);
+    expect(linkAnswer.entities.some((entity) => entity.type === "text_link" && entity.url === `${link}#page=2`)).toBe(true);
+    expect(buttonsOf(linkAnswer).some((data) => data.startsWith("d:"))).toBe(false);
+  });
 
   it("group: stickers and other media are ignored", async () => {
     const group = api.groupChat({ title: "Media", botIsAdmin: true });
