@@ -1,6 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { MessageEntity } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBot } from "../../src/bot/bot.js";
 import { runBot, type RunningBot } from "../../src/bot/run.js";
@@ -10,6 +9,7 @@ import { DEFAULT_BOT_OPTIONS } from "../../src/bot/types.js";
 import type { Settings } from "../../src/config/settings.js";
 import type { Engine } from "../../src/engine/engine.js";
 import { startFakeBotApi, type BotMessage, type ChatHandle, type FakeBotApi } from "../fake-bot-api/index.js";
+import { callbackDataOf, entityTextsOf } from "../helpers/bot-messages.js";
 import { articlePage, serve, startDocumentServer, type DocumentServer } from "../helpers/document-server.js";
 import { buildDocx, buildEncryptedPdf, buildPdf, legacyDocBytes, regulationSpec } from "../helpers/documents.js";
 import { createWorkspace, openEngine, silentLogger, type Workspace } from "../helpers/workspace.js";
@@ -42,16 +42,8 @@ function reader(languageCode = "id"): ChatHandle {
   return api.privateChat({ id, first_name: `Pembaca${id}`, language_code: languageCode });
 }
 
-function callbackData(message: BotMessage): string[] {
-  return (message.message.reply_markup?.inline_keyboard ?? []).flat().flatMap((button) => ("callback_data" in button && button.callback_data ? [button.callback_data] : []));
-}
-
 function buttonLabels(message: BotMessage): string[] {
   return (message.message.reply_markup?.inline_keyboard ?? []).flat().map((button) => button.text);
-}
-
-function entityTexts(message: { text: string; entities: MessageEntity[] }, type: string): string[] {
-  return message.entities.filter((entity) => entity.type === type).map((entity) => message.text.slice(entity.offset, entity.offset + entity.length));
 }
 
 async function ask(chat: ChatHandle, text: string): Promise<BotMessage> {
@@ -123,9 +115,9 @@ describe("documents through the bot", () => {
 
     const chat = reader("id");
     const answer = await ask(chat, "Apa tujuan Arsitektur SPBE Nasional?");
-    expect(entityTexts(answer, "blockquote").some((quote) => quote.includes("bertujuan untuk memberikan panduan"))).toBe(true);
+    expect(entityTextsOf(answer, "blockquote").some((quote) => quote.includes("bertujuan untuk memberikan panduan"))).toBe(true);
     expect(answer.text).toMatch(/\[\d\] Peraturan Presiden .*Pasal 5, hlm\. 3/);
-    const documentButton = callbackData(answer).find((data) => data.startsWith("d:"));
+    const documentButton = callbackDataOf(answer).find((data) => data.startsWith("d:"));
     expect(documentButton).toBeDefined();
     expect(buttonLabels(answer)).toContain(`📎 Dokumen [${documentButton!.split(":")[2]}]`);
 
@@ -144,7 +136,7 @@ describe("documents through the bot", () => {
     const chat = reader("en");
     const answer = await ask(chat, "How long does the digital library lend e-books?");
     expect(answer.text).toContain("Pedoman Layanan Perpustakaan Digital");
-    const button = callbackData(answer).find((data) => data.startsWith("d:"));
+    const button = callbackDataOf(answer).find((data) => data.startsWith("d:"));
     expect(button).toBeDefined();
     expect(buttonLabels(answer).some((label) => label.startsWith("📎 Document ["))).toBe(true);
 
@@ -165,8 +157,8 @@ describe("documents through the bot", () => {
   it("never sends a file from outside the knowledge folder: a cited document turned into a link to elsewhere is refused", async () => {
     const chat = reader("en");
     const answer = await ask(chat, "How is street parking paid in Teluk Biru?");
-    expect(entityTexts(answer, "blockquote").some((quote) => quote.includes("Parkir Pintar"))).toBe(true);
-    const button = callbackData(answer).find((data) => data.startsWith("d:"));
+    expect(entityTextsOf(answer, "blockquote").some((quote) => quote.includes("Parkir Pintar"))).toBe(true);
+    const button = callbackDataOf(answer).find((data) => data.startsWith("d:"));
     expect(button).toBeDefined();
     const file = path.join(workspace.knowledgeDir, PARKING_DOCX);
     const original = readFileSync(file);
@@ -199,7 +191,7 @@ describe("documents through the bot", () => {
     const answer = await ask(reader("id"), "Bagaimana kader Posyandu Sukamaju mencatat tumbuh kembang balita?");
     expect(answer.text).toContain("aplikasi Posyandu Digital");
     expect(answer.entities.some((entity) => entity.type === "text_link" && entity.url.startsWith(link))).toBe(true);
-    expect(callbackData(answer).some((data) => data.startsWith("d:"))).toBe(false);
+    expect(callbackDataOf(answer).some((data) => data.startsWith("d:"))).toBe(false);
 
     // From a reader, a link alone is a question like any other text, not an addition.
     const chat = reader("en");

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { MessageEntity } from "grammy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakeBotApi, type BotMessage, type ChatHandle, type FakeBotApi } from "../fake-bot-api/index.js";
+import { callbackDataOf, entityTextsOf } from "../helpers/bot-messages.js";
 import { articlePage, serve, startDocumentServer, type DocumentServer } from "../helpers/document-server.js";
 import { buildPdf, regulationSpec } from "../helpers/documents.js";
 import { startPollingBot, tail, type BotProcess } from "./bot-process.js";
@@ -30,14 +30,6 @@ let userCounter = 0;
 function newPrivateChat(languageCode = "id"): ChatHandle {
   const id = 50_000 + ++userCounter;
   return api.privateChat({ id, first_name: `User${id}`, language_code: languageCode });
-}
-
-function buttonsOf(message: BotMessage): string[] {
-  return (message.message.reply_markup?.inline_keyboard ?? []).flat().flatMap((button) => ("callback_data" in button && button.callback_data ? [button.callback_data] : []));
-}
-
-function entityTexts(message: { text: string; entities: MessageEntity[] }, type: string): string[] {
-  return message.entities.filter((entity) => entity.type === type).map((entity) => message.text.slice(entity.offset, entity.offset + entity.length));
 }
 
 /** Waits for the bot's next message in a chat that satisfies `predicate`. */
@@ -90,8 +82,8 @@ describe("bot process against the fake Bot API", () => {
     const answer = await ask(chat, "Ke mana pejabat Bandung Barat studi banding?");
     expect(api.chatActions(chat).map((action) => action.action)).toContain("typing");
     expect(answer.text).toContain("Menurut basis pengetahuan:");
-    expect(entityTexts(answer, "blockquote").some((quote) => quote.includes(BANDUNG_BARAT))).toBe(true);
-    expect(entityTexts(answer, "bold").length).toBeGreaterThanOrEqual(1);
+    expect(entityTextsOf(answer, "blockquote").some((quote) => quote.includes(BANDUNG_BARAT))).toBe(true);
+    expect(entityTextsOf(answer, "bold").length).toBeGreaterThanOrEqual(1);
     expect(answer.text).toMatch(/\[1\] Penerapan e-Government di Banyuwangi Menjadi Rujukan/);
   });
 
@@ -101,11 +93,11 @@ describe("bot process against the fake Bot API", () => {
     expect(greeting.text).toContain("Example questions:");
     const answer = await ask(chat, "which region did Bandung Barat study?");
     expect(answer.text).toContain("From the knowledge base:");
-    const quotes = entityTexts(answer, "blockquote");
+    const quotes = entityTextsOf(answer, "blockquote");
     expect(quotes.some((quote) => quote.includes(BANDUNG_BARAT) && quote.includes("Banyuwangi"))).toBe(true);
     expect(answer.text).toContain("Sources:");
     expect(answer.text).toMatch(/\[1\] Penerapan e-Government di Banyuwangi Menjadi Rujukan/);
-    expect(buttonsOf(answer).length).toBeGreaterThanOrEqual(3);
+    expect(callbackDataOf(answer).length).toBeGreaterThanOrEqual(3);
   });
 
   it("/sources lists the articles", async () => {
@@ -149,7 +141,7 @@ describe("bot process against the fake Bot API", () => {
   it("buttons: more sources, full passage, feedback", async () => {
     const chat = newPrivateChat("id");
     const answer = await ask(chat, "Ke mana pejabat Bandung Barat studi banding?");
-    const buttons = buttonsOf(answer);
+    const buttons = callbackDataOf(answer);
     const more = buttons.find((data) => data.startsWith("m:"));
     const passage = buttons.find((data) => data.startsWith("p:"))!;
     const up = buttons.find((data) => data.endsWith(":u"))!;
@@ -164,7 +156,7 @@ describe("bot process against the fake Bot API", () => {
     await api.waitForCallbackAnswer(passageId);
     const full = await nextMessage(chat);
     expect(full.text).toContain("Kutipan lengkap dari [1]");
-    expect(entityTexts(full, "bold").some((text) => text.includes(BANDUNG_BARAT))).toBe(true);
+    expect(entityTextsOf(full, "bold").some((text) => text.includes(BANDUNG_BARAT))).toBe(true);
     const voteId = await api.pressButton({ message: answer, callbackData: up });
     expect((await api.waitForCallbackAnswer(voteId)).text).toContain("Terima kasih");
 
@@ -330,7 +322,7 @@ describe("bot process against the fake Bot API", () => {
     const chat = newPrivateChat("en");
     const answer = await ask(chat, "What is the purpose of the National SPBE Architecture?");
     expect(answer.text).toMatch(/Article 5, p\. 3/);
-    const documentButton = buttonsOf(answer).find((data) => data.startsWith("d:"));
+    const documentButton = callbackDataOf(answer).find((data) => data.startsWith("d:"));
     expect(documentButton).toBeDefined();
     const pressed = await api.pressButton({ message: answer, callbackData: documentButton! });
     await api.waitForCallbackAnswer(pressed);
@@ -361,7 +353,7 @@ describe("bot process against the fake Bot API", () => {
     expect(linkAnswer.text).toContain("tiga hari kerja");
     expect(linkAnswer.text).toMatch(/hlm\. 2/);
     expect(linkAnswer.entities.some((entity) => entity.type === "text_link" && entity.url === `${link}#page=2`)).toBe(true);
-    expect(buttonsOf(linkAnswer).some((data) => data.startsWith("d:"))).toBe(false);
+    expect(callbackDataOf(linkAnswer).some((data) => data.startsWith("d:"))).toBe(false);
   });
 
   it("group: stickers and other media are ignored", async () => {
