@@ -12,6 +12,7 @@ import { startFakeBotApi, type BotMessage, type ChatHandle, type FakeBotApi } fr
 import { callbackDataOf, entityTextsOf } from "../helpers/bot-messages.js";
 import { articlePage, serve, startDocumentServer, type DocumentServer } from "../helpers/document-server.js";
 import { buildDocx, buildEncryptedPdf, buildPdf, legacyDocBytes, regulationSpec } from "../helpers/documents.js";
+import { scannedPdf } from "../helpers/scanned-pdf.js";
 import { createWorkspace, openEngine, silentLogger, type Workspace } from "../helpers/workspace.js";
 
 /*
@@ -154,6 +155,20 @@ describe("documents through the bot", () => {
     expect(readFileSync(path.join(workspace.dataDir, DOCUMENT_FILE_IDS_FILE), "utf8")).toContain(first.document!.file_id);
   });
 
+  it("a scanned letter: OCR progress per page, an answer citing the page as OCR text", async () => {
+    const scan = await scannedPdf([
+      ["SURAT EDARAN NOMOR 9 TAHUN 2024", "Dengan ini diberitahukan kepada seluruh camat mengenai layanan kartu keluarga."],
+      ["Mulai bulan Agustus kartu keluarga dicetak mandiri oleh warga di anjungan dukcapil kecamatan.", "Demikian surat edaran ini untuk dilaksanakan."],
+    ]);
+    await api.sendUserDocument({ chat: admin, fileName: "surat-edaran-kk.pdf", content: Buffer.from(scan) });
+    const done = await api.waitForBotEdit({ chat: admin, predicate: (_message, version) => /Added article|was not added/.test(version.text), timeoutMs: 120_000 });
+    expect(done.version.text).toContain("Added article");
+    expect(done.message.versions.some((version) => /OCR halaman \d\/2/.test(version.text))).toBe(true);
+    const answer = await ask(reader("id"), "Di mana warga mencetak kartu keluarga secara mandiri mulai Agustus?");
+    expect(answer.text).toContain("anjungan dukcapil kecamatan");
+    expect(answer.text).toMatch(/hlm\. 2, hasil OCR/);
+  });
+
   it("never sends a file from outside the knowledge folder: a cited document turned into a link to elsewhere is refused", async () => {
     const chat = reader("en");
     const answer = await ask(chat, "How is street parking paid in Teluk Biru?");
@@ -178,6 +193,20 @@ describe("documents through the bot", () => {
       rmSync(file);
       writeFileSync(file, original);
     }
+  });
+
+  it("in a group the document goes to the group, threaded to the answer", async () => {
+    const group = api.groupChat({ title: "Dinas Perhubungan", botIsAdmin: false });
+    const member = api.user({ id: 71_999, first_name: "Budi", language_code: "id" });
+    await api.sendUserMessage({ chat: group, from: member, text: "/ask@TanyaEgovBot Bagaimana retribusi parkir tepi jalan di Teluk Biru dibayar?" });
+    const answer = await api.waitForBotMessage({ chat: group, timeoutMs: 60_000 });
+    const button = callbackDataOf(answer).find((data) => data.startsWith("d:"));
+    expect(button).toBeDefined();
+    const id = await api.pressButton({ message: answer, callbackData: button!, from: member });
+    await api.waitForCallbackAnswer(id);
+    const sent = await api.waitForBotMessage({ chat: group, predicate: (message) => message.document !== undefined, timeoutMs: 30_000 });
+    expect(sent.document?.file_name).toBe("parkir-elektronik.docx");
+    expect(sent.replyToMessageId).toBe(answer.messageId);
   });
 
   it("an admin's link sent alone is added like /add, with page progress and a note; its answers link to the page, without a document button", async () => {
