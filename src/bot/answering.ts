@@ -6,6 +6,7 @@ import { plain, renderAnswer } from "./format.js";
 import { botWords, languageOfUser } from "./i18n.js";
 import { questionOutcome } from "./metrics.js";
 import { sendMessages, startTyping } from "./send.js";
+import { citedDocuments } from "./source-documents.js";
 import type { AnswerState, ButtonStore } from "./state/button-store.js";
 import type { Vote } from "./stats.js";
 import type { BotContext, BotDeps, BotOptions } from "./types.js";
@@ -17,7 +18,11 @@ export const CALLBACK = {
   more: (key: string) => `m:${key}`,
   passage: (key: string, resultIndex: number) => `p:${key}:${resultIndex}`,
   vote: (key: string, vote: Vote) => `f:${key}:${vote === "up" ? "u" : "d"}`,
+  document: (key: string, citation: number) => `d:${key}:${citation}`,
 } as const;
+
+/** Source-document buttons under one answer (one row; answers cite a few articles). */
+const MAX_DOCUMENT_BUTTONS = 3;
 
 /** Characters that show nothing: zero-width spaces and joiners, direction marks and isolates, BOM, soft hyphen. */
 const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
@@ -65,6 +70,9 @@ export class Answering {
     if (state.remaining.length > 0) keyboard.text(w.more, CALLBACK.more(key));
     const best = bestResultIndex(state.answer);
     if (best >= 0) keyboard.text(w.fullPassage, CALLBACK.passage(key, best));
+    const documents = citedDocuments(state.answer, this.deps.engine).slice(0, MAX_DOCUMENT_BUTTONS);
+    if (documents.length > 0) keyboard.row();
+    for (const number of documents) keyboard.text(w.sourceDocument(number), CALLBACK.document(key, number));
     return keyboard.row().text("👍", CALLBACK.vote(key, "up")).text("👎", CALLBACK.vote(key, "down"));
   }
 

@@ -11,10 +11,13 @@ import { buttonsFeature, unknownButtons } from "./features/buttons.js";
 import { fallbackFeature } from "./features/fallback.js";
 import { groupFeature } from "./features/group.js";
 import { inlineFeature } from "./features/inline.js";
+import { sourceDocumentFeature } from "./features/source-document.js";
 import { startFeature } from "./features/start.js";
 import { plain } from "./format.js";
 import { botWords, languageOfUser } from "./i18n.js";
 import { describeError, sendMessages } from "./send.js";
+import { SourceDocuments } from "./source-documents.js";
+import { LocalDocumentFileIds } from "./state/document-file-ids.js";
 import { memoryState } from "./state/open-state.js";
 import type { RateLimitStorage } from "./state/rate-limit-counters.js";
 import { UpdateInProgressError } from "./state/update-claims.js";
@@ -248,6 +251,7 @@ export function createBot(deps: BotDeps): TanyaBot {
   const inlineLimiter = limiter(options.inlineRateLimit, keyOf, rateLimited, "INLINE_RATE_LIMITER");
 
   const answering = new Answering(deps, options, state.buttons);
+  const documents = new SourceDocuments(state.documents ?? LocalDocumentFileIds.inMemory(), deps.engine, deps.logger);
   const onError = async (error: BotError<BotContext>) => {
     const ctx = error.ctx;
     ctx.log.error({ err: describeError(error.error), stack: error.error instanceof Error ? error.error.stack : undefined, type: updateType(ctx.update) }, "update failed");
@@ -263,11 +267,12 @@ export function createBot(deps: BotDeps): TanyaBot {
   bot.errorBoundary(
     onError,
     startFeature(deps),
-    adminFeature(deps, options),
+    adminFeature(deps, options, documents),
     askFeature(answering, questionLimiter),
     groupFeature(answering, questionLimiter),
     inlineFeature(deps, options, inlineLimiter),
     buttonsFeature(deps, answering),
+    sourceDocumentFeature(deps, answering, documents),
     unknownButtons(),
     fallbackFeature(),
   );

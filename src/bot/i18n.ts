@@ -1,3 +1,4 @@
+import type { ExtractProgress } from "../knowledge/formats/index.js";
 import type { Language } from "../retrieval/language.js";
 
 /**
@@ -18,9 +19,9 @@ export const BOT_WORDS = {
     helpPrivate: "Di chat pribadi: kirim pertanyaan Anda sebagai teks.",
     helpGroup: "Di grup: /ask <pertanyaan>, sebut saya (@{bot}) di pesan, atau balas pesan saya.",
     helpInline: "Di chat mana pun: ketik @{bot} <pertanyaan> lalu pilih jawabannya.",
-    helpButtons: "Tombol di bawah jawaban: sumber lainnya, kutipan lengkap, dan 👍/👎 untuk menilai jawaban.",
+    helpButtons: "Tombol di bawah jawaban: sumber lainnya, kutipan lengkap, 📎 dokumen sumber (PDF/Word yang dikutip), dan 👍/👎 untuk menilai jawaban.",
     helpCommands: "Perintah: /sources daftar artikel, /help bantuan ini.",
-    helpAdmin: "Admin: /reload muat ulang folder pengetahuan, /remove <id> hapus artikel, /stats statistik, /gaps pertanyaan yang belum terjawab langsung, /add <tautan> tambah halaman web atau dokumen dari tautan, kirim berkas .pdf/.docx/.html/.txt/.md untuk menambah artikel.",
+    helpAdmin: "Admin: /reload muat ulang folder pengetahuan, /remove <id> hapus artikel, /stats statistik, /gaps pertanyaan yang belum terjawab langsung, kirim berkas .pdf/.docx/.html/.txt/.md atau sebuah tautan saja (atau /add <tautan>) untuk menambah artikel.",
     sourcesTitle: (count: number) => `Basis pengetahuan memuat ${count} artikel:`,
     sourcesEmpty: "Basis pengetahuan masih kosong.",
     sendText: "Kirim pertanyaan Anda sebagai teks, ya. Saya belum bisa membaca stiker, foto, suara, atau video.",
@@ -48,6 +49,11 @@ export const BOT_WORDS = {
     inlineLimited: "Terlalu banyak permintaan — tunggu sebentar",
     adminOnly: "Maaf, hanya admin bot yang boleh melakukan itu.",
     uploadAdminOnly: "Maaf, hanya admin bot yang boleh menambah artikel. Untuk bertanya, kirim pertanyaan sebagai teks.",
+    extractProgress: ({ stage, done, total }: ExtractProgress) => (stage === "ocr" ? `OCR halaman ${done}/${total}` : `Membaca PDF: halaman ${done}/${total}`),
+    sourceDocument: (number: number) => `📎 Dokumen [${number}]`,
+    documentSending: "Mengirim dokumen sumber…",
+    documentMissing: "Dokumen sumber itu sudah tidak ada di basis pengetahuan.",
+    documentTooBig: "Dokumen sumber itu lebih besar dari 50 MB, batas Telegram untuk bot; mintalah kepada admin.",
   },
   en: {
     greeting: (name: string) => `Hello, ${name}! I'm Tanya e-Gov.`,
@@ -62,9 +68,9 @@ export const BOT_WORDS = {
     helpPrivate: "In a private chat: send your question as text.",
     helpGroup: "In groups: /ask <question>, mention me (@{bot}) in a message, or reply to one of my messages.",
     helpInline: "In any chat: type @{bot} <question> and pick the answer.",
-    helpButtons: "Buttons under an answer: more sources, the full passage, and 👍/👎 to rate the answer.",
+    helpButtons: "Buttons under an answer: more sources, the full passage, 📎 the source document (a cited PDF or Word file), and 👍/👎 to rate the answer.",
     helpCommands: "Commands: /sources lists the articles, /help shows this help.",
-    helpAdmin: "Admins: /reload re-reads the knowledge folder, /remove <id> deletes an article, /stats shows statistics, /gaps lists questions without a direct answer, /add <link> adds a web page or document from a link, send a .pdf/.docx/.html/.txt/.md file to add an article.",
+    helpAdmin: "Admins: /reload re-reads the knowledge folder, /remove <id> deletes an article, /stats shows statistics, /gaps lists questions without a direct answer, send a .pdf/.docx/.html/.txt/.md file or just a link (or /add <link>) to add an article.",
     sourcesTitle: (count: number) => `The knowledge base holds ${count} articles:`,
     sourcesEmpty: "The knowledge base is empty.",
     sendText: "Please send your question as text. I can't read stickers, photos, voice or video messages.",
@@ -92,6 +98,11 @@ export const BOT_WORDS = {
     inlineLimited: "Too many requests — wait a moment",
     adminOnly: "Sorry, only the bot's administrators can do that.",
     uploadAdminOnly: "Sorry, only the bot's administrators can add articles. To ask a question, send it as text.",
+    extractProgress: ({ stage, done, total }: ExtractProgress) => (stage === "ocr" ? `OCR page ${done}/${total}` : `Reading PDF: page ${done}/${total}`),
+    sourceDocument: (number: number) => `📎 Document [${number}]`,
+    documentSending: "Sending the source document…",
+    documentMissing: "That source document is no longer in the knowledge base.",
+    documentTooBig: "That source document is larger than 50 MB, Telegram's limit for bots; ask an administrator for it.",
   },
 } as const;
 
@@ -128,6 +139,7 @@ export const ADMIN_WORDS = {
   addUsage: "Send /add <link> to add a web page or document (HTML, PDF, DOCX, text) to the knowledge base.",
   addFetching: (url: string) => `Fetching ${url}…`,
   addRejected: (reason: string) => `The link was not added: ${reason}`,
+  linkAloneNote: "(A link sent alone is added to the knowledge base. To ask a question, write it in words.)",
   removeUsage: "Usage: /remove <article id or file name>. Pick one below or see /sources.",
   removeNone: "The knowledge base has no articles to remove.",
   removeNotFound: (what: string) => `There is no article “${what}”. See /sources for the ids.`,

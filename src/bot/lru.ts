@@ -52,6 +52,10 @@ export class LruCache<V> {
     return entry.value;
   }
 
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   /** When a live entry expires, without touching its recency; undefined when unknown or expired. */
   expiryOf(key: string): number | undefined {
     const expiresAt = this.entries.get(key)?.expiresAt;

@@ -12,7 +12,7 @@ import type { QuestionStats } from "./stats.js";
  * What the bot needs from the answering engine. The real `Engine` satisfies it; handler tests pass a small
  * fake object instead.
  */
-export type BotEngine = Pick<Engine, "ask" | "articles" | "passageContext" | "refresh" | "addArticle" | "addUrl" | "removeArticle">;
+export type BotEngine = Pick<Engine, "ask" | "articles" | "article" | "articlePath" | "passageContext" | "refresh" | "addArticle" | "addUrl" | "removeArticle">;
 
 export interface BotOptions {
   /** Questions (private messages, group asks) per user per window before a friendly "slow down". */
@@ -63,8 +63,11 @@ export interface BotDeps {
   stats: QuestionStats;
   /** Declined and related-only questions, for /gaps. */
   gaps: GapStore;
-  /** Button state, update de-duplication and rate-limit counters; defaults to this process's memory. */
-  state?: Pick<BotState, "buttons" | "updates" | "rateLimitStorage">;
+  /**
+   * Button state, update de-duplication, rate-limit counters and source-document file ids; defaults to this
+   * process's memory.
+   */
+  state?: Pick<BotState, "buttons" | "updates" | "rateLimitStorage"> & Partial<Pick<BotState, "documents">>;
   /** Prometheus metrics; none by default. */
   metrics?: BotMetrics;
   options?: Partial<BotOptions>;

@@ -25,7 +25,8 @@ function positiveEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
 /**
  * Bot tuning read from the environment (not part of Settings yet): RATE_LIMIT_PER_MINUTE questions per user,
  * RATE_LIMIT_PER_CHAT_PER_MINUTE questions per group, TELEGRAM_REQUEST_TIMEOUT_SECONDS and
- * TELEGRAM_POLL_TIMEOUT_SECONDS for the Bot API client. Unset values keep the defaults in bot/types.ts.
+ * TELEGRAM_POLL_TIMEOUT_SECONDS for the Bot API client, PROGRESS_EDIT_INTERVAL_MS between two edits of a progress
+ * message. Unset values keep the defaults in bot/types.ts.
  */
 function botOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<BotOptions> {
   const options: Partial<BotOptions> = {};
@@ -37,6 +38,8 @@ function botOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<BotOptions> {
   if (requestTimeout !== undefined) options.requestTimeoutSeconds = requestTimeout;
   const pollTimeout = positiveEnv(env, "TELEGRAM_POLL_TIMEOUT_SECONDS");
   if (pollTimeout !== undefined) options.pollTimeoutSeconds = pollTimeout;
+  const progressInterval = positiveEnv(env, "PROGRESS_EDIT_INTERVAL_MS");
+  if (progressInterval !== undefined) options.progressEditIntervalMs = progressInterval;
   return options;
 }
 

@@ -114,7 +114,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Pa
       webhookUrl: env.WEBHOOK_URL?.trim() || undefined,
       webhookSecret: env.WEBHOOK_SECRET?.trim() || undefined,
       webhookPort: positiveInt(env.PORT, 8080, "PORT"),
-      maxUploadBytes: positiveInt(env.MAX_UPLOAD_BYTES, 2 * 1024 * 1024, "MAX_UPLOAD_BYTES"),
+      // Telegram's own limit for files a bot downloads (getFile), so any document Telegram hands over is accepted.
+      maxUploadBytes: positiveInt(env.MAX_UPLOAD_BYTES, 20 * 1024 * 1024, "MAX_UPLOAD_BYTES"),
     },
     logLevel: env.LOG_LEVEL?.trim() || "info",
     redisUrl: env.REDIS_URL?.trim() || undefined,

@@ -10,7 +10,7 @@ import type { IndexSnapshot } from "../index/snapshot.js";
 import { IndexUnavailableError, loadSnapshot, withIndexLock } from "../index/store.js";
 import type { Article } from "../knowledge/article.js";
 import { DEFAULT_CHUNKING, type ChunkOptions } from "../passages/chunk.js";
-import { deleteArticleFiles, saveArticleFile, scanKnowledge, type KnowledgeScan, type ReadSettings } from "../knowledge/folder.js";
+import { articleFilePath, deleteArticleFiles, saveArticleFile, scanKnowledge, type KnowledgeScan, type ReadSettings } from "../knowledge/folder.js";
 import type { ExtractProgress } from "../knowledge/formats/index.js";
 import { addLinkToKnowledge } from "../knowledge/fetch/save-link.js";
 import { recognizePdfPages, shutdownOcr } from "../knowledge/ocr/index.js";
@@ -305,6 +305,16 @@ export class Engine {
       url: article.url,
       passages: snapshot.manifest.articles[article.id]?.labels.length ?? 0,
     }));
+  }
+
+  /** An article of the serving index, by id. */
+  article(id: string): Article | undefined {
+    return this.snapshot.articles.get(id);
+  }
+
+  /** Where an article's file is, when it is still a file inside the knowledge folder (see articleFilePath). */
+  articlePath(article: Pick<Article, "file">): Promise<string | undefined> {
+    return articleFilePath(this.settings.knowledgeDir, article.file);
   }
 
   /** A passage with the paragraph(s) around it, for "full passage" views. */

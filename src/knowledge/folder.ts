@@ -129,6 +129,24 @@ export function safeArticleFileName(requested: string): string {
   return `${id}${extension === ".htm" ? ".html" : extension === ".markdown" ? ".md" : extension}`;
 }
 
+/**
+ * The absolute path of an article file given its relative path, only when it is a regular file really inside the
+ * knowledge folder and outside its dot-folders (.trash): ".." and symbolic links are resolved first, so neither an
+ * index entry nor a link placed in the folder can make the bot read, and send, a file from elsewhere.
+ */
+export async function articleFilePath(dir: string, file: string): Promise<string | undefined> {
+  try {
+    const root = await fs.realpath(dir);
+    const real = await fs.realpath(path.resolve(root, file));
+    const relative = path.relative(root, real);
+    if (relative === "" || path.isAbsolute(relative) || relative.split(path.sep).some((part) => part.startsWith("."))) return undefined;
+    return (await fs.stat(real)).isFile() ? real : undefined;
+  } catch (error) {
+    if (["ENOENT", "ENOTDIR", "ELOOP"].includes((error as NodeJS.ErrnoException).code ?? "")) return undefined;
+    throw error;
+  }
+}
+
 /** Removed and replaced article files are kept here (the scan skips dot-folders), so no edit loses text. */
 export const TRASH_DIR = ".trash";
 

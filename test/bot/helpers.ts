@@ -109,6 +109,12 @@ export function fakeEngine(): FakeEngine {
       return engine.answer(question);
     },
     articles: () => ARTICLES,
+    article(id) {
+      const summary = ARTICLES.find((article) => article.id === id);
+      return summary && { id: summary.id, file: summary.file, title: summary.title, source: summary.source, date: summary.date, url: summary.url, text: "", contentHash: "x" };
+    },
+    // The fake has no knowledge folder: no article is a file the bot could send.
+    articlePath: async () => undefined,
     passageContext(passageId) {
       if (passageId.startsWith("gone")) return undefined;
       const articleId = passageId.split("#")[0]!;

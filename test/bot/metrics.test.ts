@@ -46,7 +46,7 @@ afterAll(async () => {
 
 describe("metrics and health over HTTP", () => {
   it("counts questions by outcome, answer times, Bot API errors and rate-limit hits, without questions, users or the token", async () => {
-    const sari = api.privateChat({ id: 5551, first_name: "Sari", language_code: "id" });
+    const sari = api.privateChat({ id: 7300911427, first_name: "Sari", language_code: "id" });
     api.faults.inject({ method: "sendMessage", kind: "429", retryAfter: 1 });
     await api.sendUserMessage({ chat: sari, text: QUESTION });
     await api.waitForBotMessage({ chat: sari });
@@ -73,7 +73,7 @@ describe("metrics and health over HTTP", () => {
     expect(text).toContain('tanya_index_generation_info{generation="gen-test-1"} 1');
     expect(text).toContain("process_resident_memory_bytes");
     expect(text).toContain("nodejs_eventloop_lag_seconds");
-    for (const secret of [TOKEN, TOKEN.split(":")[1]!, "Bandung", "nothing about", "too many", "5551", "Sari"]) expect(text).not.toContain(secret);
+    for (const secret of [TOKEN, TOKEN.split(":")[1]!, "Bandung", "nothing about", "too many", "7300911427", "Sari"]) expect(text).not.toContain(secret);
   });
 
   it("/healthz says alive, /readyz follows its checks, anything else is 404", async () => {

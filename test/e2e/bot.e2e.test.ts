@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { MessageEntity } from "grammy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakeBotApi, type BotMessage, type ChatHandle, type FakeBotApi } from "../fake-bot-api/index.js";
+import { callbackDataOf, entityTextsOf } from "../helpers/bot-messages.js";
 import { articlePage, serve, startDocumentServer, type DocumentServer } from "../helpers/document-server.js";
+import { buildPdf, regulationSpec } from "../helpers/documents.js";
 import { startPollingBot, tail, type BotProcess } from "./bot-process.js";
 
 /*
@@ -31,14 +32,6 @@ function newPrivateChat(languageCode = "id"): ChatHandle {
   return api.privateChat({ id, first_name: `User${id}`, language_code: languageCode });
 }
 
-function buttonsOf(message: BotMessage): string[] {
-  return (message.message.reply_markup?.inline_keyboard ?? []).flat().flatMap((button) => ("callback_data" in button && button.callback_data ? [button.callback_data] : []));
-}
-
-function entityTexts(message: { text: string; entities: MessageEntity[] }, type: string): string[] {
-  return message.entities.filter((entity) => entity.type === type).map((entity) => message.text.slice(entity.offset, entity.offset + entity.length));
-}
-
 /** Waits for the bot's next message in a chat that satisfies `predicate`. */
 function nextMessage(chat: ChatHandle, predicate?: (message: BotMessage) => boolean, timeoutMs = 30_000): Promise<BotMessage> {
   return api.waitForBotMessage({ chat, timeoutMs, ...(predicate ? { predicate } : {}) });
@@ -58,7 +51,7 @@ beforeAll(async () => {
   api = await startFakeBotApi({ token: TOKEN, botUsername: USERNAME, defaultTimeoutMs: 30_000, queryTtlMs: 60_000 });
   // The admin has opened the bot before, so the admin command menu (a chat scope) can be set.
   adminChat = api.privateChat({ id: ADMIN_ID, first_name: "Admin", language_code: "en" });
-  bot = await startPollingBot(api, { token: TOKEN, adminIds: [ADMIN_ID], env: { ALLOW_PRIVATE_URLS: "true" } });
+  bot = await startPollingBot(api, { token: TOKEN, adminIds: [ADMIN_ID], env: { ALLOW_PRIVATE_URLS: "true", PROGRESS_EDIT_INTERVAL_MS: "1" } });
 }, 300_000);
 
 afterEach((context) => {
@@ -89,8 +82,8 @@ describe("bot process against the fake Bot API", () => {
     const answer = await ask(chat, "Ke mana pejabat Bandung Barat studi banding?");
     expect(api.chatActions(chat).map((action) => action.action)).toContain("typing");
     expect(answer.text).toContain("Menurut basis pengetahuan:");
-    expect(entityTexts(answer, "blockquote").some((quote) => quote.includes(BANDUNG_BARAT))).toBe(true);
-    expect(entityTexts(answer, "bold").length).toBeGreaterThanOrEqual(1);
+    expect(entityTextsOf(answer, "blockquote").some((quote) => quote.includes(BANDUNG_BARAT))).toBe(true);
+    expect(entityTextsOf(answer, "bold").length).toBeGreaterThanOrEqual(1);
     expect(answer.text).toMatch(/\[1\] Penerapan e-Government di Banyuwangi Menjadi Rujukan/);
   });
 
@@ -100,11 +93,11 @@ describe("bot process against the fake Bot API", () => {
     expect(greeting.text).toContain("Example questions:");
     const answer = await ask(chat, "which region did Bandung Barat study?");
     expect(answer.text).toContain("From the knowledge base:");
-    const quotes = entityTexts(answer, "blockquote");
+    const quotes = entityTextsOf(answer, "blockquote");
     expect(quotes.some((quote) => quote.includes(BANDUNG_BARAT) && quote.includes("Banyuwangi"))).toBe(true);
     expect(answer.text).toContain("Sources:");
     expect(answer.text).toMatch(/\[1\] Penerapan e-Government di Banyuwangi Menjadi Rujukan/);
-    expect(buttonsOf(answer).length).toBeGreaterThanOrEqual(3);
+    expect(callbackDataOf(answer).length).toBeGreaterThanOrEqual(3);
   });
 
   it("/sources lists the articles", async () => {
@@ -148,7 +141,7 @@ describe("bot process against the fake Bot API", () => {
   it("buttons: more sources, full passage, feedback", async () => {
     const chat = newPrivateChat("id");
     const answer = await ask(chat, "Ke mana pejabat Bandung Barat studi banding?");
-    const buttons = buttonsOf(answer);
+    const buttons = callbackDataOf(answer);
     const more = buttons.find((data) => data.startsWith("m:"));
     const passage = buttons.find((data) => data.startsWith("p:"))!;
     const up = buttons.find((data) => data.endsWith(":u"))!;
@@ -163,7 +156,7 @@ describe("bot process against the fake Bot API", () => {
     await api.waitForCallbackAnswer(passageId);
     const full = await nextMessage(chat);
     expect(full.text).toContain("Kutipan lengkap dari [1]");
-    expect(entityTexts(full, "bold").some((text) => text.includes(BANDUNG_BARAT))).toBe(true);
+    expect(entityTextsOf(full, "bold").some((text) => text.includes(BANDUNG_BARAT))).toBe(true);
     const voteId = await api.pressButton({ message: answer, callbackData: up });
     expect((await api.waitForCallbackAnswer(voteId)).text).toContain("Terima kasih");
 
@@ -270,7 +263,7 @@ describe("bot process against the fake Bot API", () => {
     await api.sendUserDocument({ chat: adminChat, fileName: "slides.pptx", content: "PK" });
     expect((await nextMessage(adminChat)).text).toContain("not a supported article type");
     await api.sendUserDocument({ chat: adminChat, fileName: "huge.txt", content: "kecil", size: 30 * 1024 * 1024 });
-    expect((await nextMessage(adminChat)).text).toContain("the upload limit is 2.0 MB");
+    expect((await nextMessage(adminChat)).text).toContain("the upload limit is 20.0 MB");
     await api.sendUserDocument({ chat: adminChat, fileName: "kosong.txt", content: "   \n" });
     const empty = await api.waitForBotEdit({ chat: adminChat, predicate: (_message, version) => version.text.includes("was not added"), ...SLOW });
     expect(empty.version.text).toMatch(/kosong\.txt/);
@@ -318,6 +311,50 @@ describe("bot process against the fake Bot API", () => {
     expect(existsSync(path.join(bot!.knowledgeDir, "tidak-ada.html"))).toBe(false);
     expect((await ask(newPrivateChat("en"), `/add ${link}`)).text).toContain("only the bot's administrators");
   }, 240_000);
+
+  it("admin: a PDF upload and a link to a PDF → page progress → report → answers cite the page; the source document is sent by file id", async () => {
+    api.skipBotMessages(adminChat);
+    const upload = await api.sendUserDocument({ chat: adminChat, fileName: "Perpres 95 2018.pdf", content: Buffer.from(await buildPdf(regulationSpec())) });
+    const uploaded = await api.waitForBotEdit({ chat: adminChat, predicate: (_message, version) => /Added article|was not added/.test(version.text), ...SLOW });
+    expect(uploaded.version.text).toContain("Added article");
+    expect(uploaded.message.versions.some((version) => /Reading PDF: page \d+\/4/.test(version.text))).toBe(true);
+
+    const chat = newPrivateChat("en");
+    const answer = await ask(chat, "What is the purpose of the National SPBE Architecture?");
+    expect(answer.text).toMatch(/Article 5, p\. 3/);
+    const documentButton = callbackDataOf(answer).find((data) => data.startsWith("d:"));
+    expect(documentButton).toBeDefined();
+    const pressed = await api.pressButton({ message: answer, callbackData: documentButton! });
+    await api.waitForCallbackAnswer(pressed);
+    const sent = await nextMessage(chat, (message) => message.document !== undefined);
+    expect(sent.document?.file_id).toBe(upload.document!.file_id);
+
+    // A link to a PDF on a ministry site: fetched, read page by page, cited with a link that opens at the page.
+    const pdfPath = "/dokumen/pedoman-layanan-kependudukan.pdf";
+    web.routes.set(
+      pdfPath,
+      serve(
+        "application/pdf",
+        Buffer.from(
+          await buildPdf({
+            pages: [
+              [{ lines: ["PEDOMAN LAYANAN KEPENDUDUKAN DARING"] }, { text: "Pedoman ini menjelaskan layanan administrasi kependudukan yang dapat diurus warga Kabupaten Lembah Hijau secara daring." }],
+              [{ text: "Permohonan akta kelahiran daring di Kabupaten Lembah Hijau diselesaikan paling lama tiga hari kerja sejak berkas dinyatakan lengkap." }],
+            ],
+          }),
+        ),
+      ),
+    );
+    const link = `${web.origin}${pdfPath}`;
+    await api.sendUserMessage({ chat: adminChat, text: link });
+    const added = await api.waitForBotEdit({ chat: adminChat, predicate: (_message, version) => /Added article|was not added/.test(version.text) && version.text.includes("link sent alone"), ...SLOW });
+    expect(added.version.text).toContain("Added article");
+    const linkAnswer = await ask(newPrivateChat("id"), "Berapa lama permohonan akta kelahiran daring di Lembah Hijau diselesaikan?");
+    expect(linkAnswer.text).toContain("tiga hari kerja");
+    expect(linkAnswer.text).toMatch(/hlm\. 2/);
+    expect(linkAnswer.entities.some((entity) => entity.type === "text_link" && entity.url === `${link}#page=2`)).toBe(true);
+    expect(callbackDataOf(linkAnswer).some((data) => data.startsWith("d:"))).toBe(false);
+  });
 
   it("group: stickers and other media are ignored", async () => {
     const group = api.groupChat({ title: "Media", botIsAdmin: true });

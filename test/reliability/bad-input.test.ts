@@ -9,7 +9,7 @@ import { BANDUNG_BARAT, hashTree, KNOWN_QUESTION, listFiles, lostOrChanged, slee
 /*
  * Bad input to the real bot process through the fake Bot API: every message gets a clear reply or is ignored on
  * purpose (and the test says which), nothing Telegram would refuse is ever sent, no file escapes the knowledge
- * folder, no article is lost, and the bot stays up. MAX_UPLOAD_BYTES is 5 MB here (default 2 MB).
+ * folder, no article is lost, and the bot stays up. MAX_UPLOAD_BYTES is 5 MB here (default 20 MB).
  */
 
 const MAX_UPLOAD = 5 * 1024 * 1024;

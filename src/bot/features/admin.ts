@@ -1,8 +1,9 @@
 import { FormattedString } from "@grammyjs/parse-mode";
 import { Composer, InlineKeyboard } from "grammy";
-import { IndexNotUpdatedError } from "../../engine/engine.js";
+import { IndexNotUpdatedError, type RefreshCallbacks } from "../../engine/engine.js";
 import { formatDate } from "../../knowledge/dates.js";
 import { safeArticleFileName } from "../../knowledge/folder.js";
+import type { Article } from "../../knowledge/article.js";
 import { ArticleError } from "../../knowledge/parse.js";
 import { isAdmin } from "../access.js";
 import { cutQuestion } from "../answering.js";
@@ -11,13 +12,31 @@ import { joinFormatted, MESSAGE_LIMIT, packMessages, plain } from "../format.js"
 import { ADMIN_WORDS, botWords, languageOfUser } from "../i18n.js";
 import { LruCache } from "../lru.js";
 import { formatReport } from "../../index/format-report.js";
+import type { Language } from "../../retrieval/language.js";
 import { describeError, progressEditor, sendMessages } from "../send.js";
+import type { SourceDocuments } from "../source-documents.js";
 import type { BotContext, BotDeps, BotOptions } from "../types.js";
 
 const ADMIN_COMMANDS = ["reload", "remove", "stats", "add", "gaps"] as const;
 /** /gaps looks back this many days and lists at most this many questions. */
 const GAPS_DAYS = 30;
 const GAPS_LIMIT = 20;
+
+/** A message that is nothing but an http(s) link: from an admin in a private chat, it is added like /add. */
+const BARE_LINK = /^https?:\/\/\S+$/i;
+
+type ProgressEditor = ReturnType<typeof progressEditor>;
+
+/**
+ * Progress of adding `name`, in one throttled message: pages read and recognised (in the admin's language, like
+ * "Membaca PDF: halaman 120/300" or "OCR page 3/12"), then passages embedded.
+ */
+function addingProgress(editor: ProgressEditor, name: string, lang: Language): RefreshCallbacks {
+  return {
+    onExtract: (_file, progress) => editor.update(plain(`${ADMIN_WORDS.uploadIndexing(name)}\n${botWords(lang).extractProgress(progress)}`)),
+    onProgress: (done, total) => editor.update(plain(`${ADMIN_WORDS.uploadIndexing(name)} ${done}/${total}`)),
+  };
+}
 
 /** Why a refresh failed, in words an operator can act on (full disk, permissions, a concurrent refresh). */
 export function refreshFailureReason(error: unknown): string {
@@ -39,7 +58,7 @@ export function refreshFailureReason(error: unknown): string {
 }
 
 /** Text longer than one message: the first part replaces the progress message, the rest follows. */
-async function finishProgress(ctx: BotContext, editor: ReturnType<typeof progressEditor>, text: FormattedString): Promise<void> {
+async function finishProgress(ctx: BotContext, editor: ProgressEditor, text: FormattedString): Promise<void> {
   const [first, ...rest] = packMessages([{ lines: splitLines(text) }], MESSAGE_LIMIT);
   await editor.finish(first ?? text);
   if (rest.length > 0) await sendMessages(ctx, rest);
@@ -61,9 +80,10 @@ function splitLines(text: FormattedString): FormattedString[] {
 
 /**
  * The outcome of adding an article (an upload or a link) in place of the progress message: the article and the
- * refresh report; a bad document or link (ArticleError) with its reason; a file saved but not indexed.
+ * refresh report (then `note`, if any); a bad document or link (ArticleError) with its reason; a file saved but
+ * not indexed. Returns the article when it was added and indexed.
  */
-async function reportAdded(ctx: BotContext, editor: ReturnType<typeof progressEditor>, kind: "upload" | "link", name: string, adding: ReturnType<BotDeps["engine"]["addArticle"]>): Promise<void> {
+async function reportAdded(ctx: BotContext, editor: ProgressEditor, kind: "upload" | "link", name: string, adding: ReturnType<BotDeps["engine"]["addArticle"]>, note?: string): Promise<Article | undefined> {
   const rejected = kind === "upload" ? ADMIN_WORDS.uploadRejected : ADMIN_WORDS.addRejected;
   try {
     const { article, replaced, report } = await adding;
@@ -71,27 +91,31 @@ async function reportAdded(ctx: BotContext, editor: ReturnType<typeof progressEd
     const lines = [FormattedString.bold(ADMIN_WORDS.uploadAdded(article.title, article.id))];
     if (replaced.length > 0) lines.push(plain(ADMIN_WORDS.uploadReplaced(replaced.join(", "))));
     lines.push(plain(formatReport(report)));
+    if (note) lines.push(plain(note));
     await finishProgress(ctx, editor, joinFormatted(lines));
+    return article;
   } catch (error) {
     if (error instanceof IndexNotUpdatedError) {
       ctx.log.error({ err: describeError(error.cause), file: name }, `${kind} saved but the index refresh failed`);
       await finishProgress(ctx, editor, plain(ADMIN_WORDS.uploadNotIndexed(error.files.join(", "), refreshFailureReason(error))));
-      return;
+      return undefined;
     }
     if (!(error instanceof ArticleError)) {
       ctx.log.error({ err: describeError(error), file: name }, `${kind} failed`);
       await finishProgress(ctx, editor, plain(rejected(describeError(error).message)));
-      return;
+      return undefined;
     }
     await finishProgress(ctx, editor, plain(rejected(error.message)));
+    return undefined;
   }
 }
 
 /**
- * Admin features (ADMIN_USER_IDS): /reload, /remove, /stats, /gaps, /add <link>, and article uploads as documents in a
- * private chat. Everyone else gets a clear refusal, also for admin buttons with crafted callback data.
+ * Admin features (ADMIN_USER_IDS): /reload, /remove, /stats, /gaps, /add <link>, and, in a private chat, article uploads
+ * as documents and links sent alone. Everyone else gets a clear refusal, also for admin buttons with crafted
+ * callback data. The file id of an uploaded PDF or Word file is kept, so readers get it without a second upload.
  */
-export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotContext> {
+export function adminFeature(deps: BotDeps, options: BotOptions, documents: SourceDocuments): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   /** Articles offered for removal by /remove without an argument (ids can exceed callback_data's 64 bytes). */
   const removals = new LruCache<{ articleId: string }>(500, 30 * 60 * 1000);
@@ -247,14 +271,14 @@ export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotCo
       return;
     }
     editor.update(plain(ADMIN_WORDS.uploadIndexing(name)));
-    await reportAdded(
-      ctx,
-      editor,
-      "upload",
-      name,
-      deps.engine.addArticle(name, bytes, { onProgress: (done, total) => editor.update(plain(`${ADMIN_WORDS.uploadIndexing(name)} ${done}/${total}`)) }),
-    );
+    const article = await reportAdded(ctx, editor, "upload", name, deps.engine.addArticle(name, bytes, addingProgress(editor, name, lang(ctx))));
+    if (article) await documents.remember(article, document.file_id);
   });
+
+  const addLink = async (ctx: BotContext, url: string, note?: string) => {
+    const editor = await progress(ctx, ADMIN_WORDS.addFetching(url));
+    await reportAdded(ctx, editor, "link", url, deps.engine.addUrl(url, addingProgress(editor, url, lang(ctx))), note);
+  };
 
   composer.command("add", async (ctx) => {
     const url = ctx.match.trim();
@@ -262,14 +286,14 @@ export function adminFeature(deps: BotDeps, options: BotOptions): Composer<BotCo
       await sendMessages(ctx, [plain(ADMIN_WORDS.addUsage)], replyTo(ctx));
       return;
     }
-    const editor = await progress(ctx, ADMIN_WORDS.addFetching(url));
-    await reportAdded(
-      ctx,
-      editor,
-      "link",
-      url,
-      deps.engine.addUrl(url, { onProgress: (done, total) => editor.update(plain(`${ADMIN_WORDS.uploadIndexing(url)} ${done}/${total}`)) }),
-    );
+    await addLink(ctx, url);
+  });
+
+  // A link alone has nothing to search for, so from an admin it means "add this"; everyone else's goes on as a question.
+  composer.chatType("private").on("message:text", async (ctx, next) => {
+    const text = ctx.msg.text.trim();
+    if (!BARE_LINK.test(text) || !isAdmin(deps, ctx.from.id)) return next();
+    await addLink(ctx, text, ADMIN_WORDS.linkAloneNote);
   });
 
   return composer;

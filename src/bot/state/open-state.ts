@@ -2,10 +2,12 @@ import type { Logger } from "../../config/logger.js";
 import { FileGapStore, type GapStore } from "../gaps.js";
 import { StatsStore, type QuestionStats } from "../stats.js";
 import { LocalButtonStore, type ButtonStore } from "./button-store.js";
+import { LocalDocumentFileIds, type DocumentFileIds } from "./document-file-ids.js";
 import { RedisRateLimitCounters, type RateLimitStorage } from "./rate-limit-counters.js";
 import { RedisButtonStore } from "./redis-button-store.js";
 import { RedisGapStore } from "./redis-gaps.js";
 import { connectRedis, type RedisConnection } from "./redis-connection.js";
+import { RedisDocumentFileIds } from "./redis-document-file-ids.js";
 import { RedisStats } from "./redis-stats.js";
 import { LocalUpdateClaims, RedisUpdateClaims, type UpdateClaims } from "./update-claims.js";
 
@@ -16,6 +18,8 @@ export interface BotState {
   stats: QuestionStats;
   /** Declined and related-only questions, for /gaps. */
   gaps: GapStore;
+  /** Telegram file ids of source documents, so each is uploaded once. */
+  documents: DocumentFileIds;
   /** The storage of a rate limiter with this window: "MEMORY_STORE" (the limiter's own) or shared counters. */
   rateLimitStorage(windowMs: number): RateLimitStorage | "MEMORY_STORE";
   /** Set when the state is in Redis (for /readyz and the metrics). */
@@ -32,7 +36,7 @@ export interface StateOptions {
 
 /** This process only, nothing on disk (handler tests, tools). */
 export function memoryState(buttons: StateOptions["buttons"], stats: QuestionStats = StatsStore.inMemory(), gaps: GapStore = FileGapStore.inMemory()): BotState {
-  return { buttons: LocalButtonStore.inMemory(buttons), updates: new LocalUpdateClaims(), stats, gaps, rateLimitStorage: () => "MEMORY_STORE", close: () => stats.flush() };
+  return { buttons: LocalButtonStore.inMemory(buttons), updates: new LocalUpdateClaims(), stats, gaps, documents: LocalDocumentFileIds.inMemory(), rateLimitStorage: () => "MEMORY_STORE", close: () => stats.flush() };
 }
 
 /**
@@ -44,14 +48,16 @@ export async function openState(options: StateOptions, logger: Logger): Promise<
     const stats = await StatsStore.open(options.dataDir, logger);
     const gaps = await FileGapStore.open(options.dataDir, logger);
     const buttons = await LocalButtonStore.open(options.dataDir, options.buttons, logger);
+    const documents = await LocalDocumentFileIds.open(options.dataDir, logger);
     return {
       buttons,
       updates: new LocalUpdateClaims(),
       stats,
       gaps,
+      documents,
       rateLimitStorage: () => "MEMORY_STORE",
       close: async () => {
-        await Promise.all([stats.flush(), gaps.flush(), buttons.close()]);
+        await Promise.all([stats.flush(), gaps.flush(), buttons.close(), documents.close()]);
       },
     };
   }
@@ -63,6 +69,7 @@ export async function openState(options: StateOptions, logger: Logger): Promise<
     updates: new RedisUpdateClaims(redis),
     stats,
     gaps,
+    documents: new RedisDocumentFileIds(redis),
     rateLimitStorage: (windowMs) => new RedisRateLimitCounters(redis, windowMs),
     redis,
     close: async () => {

@@ -62,7 +62,9 @@ export class PageRenderer {
 
   static open(pdf: Uint8Array): PageRenderer {
     // One copy, handed over (not cloned again): the caller keeps its bytes, the worker owns and frees its own.
-    const bytes = pdf.slice();
+    // new Uint8Array(…) copies; a Buffer's slice() would be a view, and handing over its buffer would detach the
+    // caller's bytes (an upload then could not be saved after OCR) or even Node's shared Buffer pool.
+    const bytes = new Uint8Array(pdf);
     const worker = new Worker(RENDER_WORKER, {
       eval: true,
       workerData: { pdf: bytes, unpdf: require.resolve("unpdf"), canvas: require.resolve("@napi-rs/canvas"), dpi: OCR_DPI, maxPixels: MAX_PAGE_PIXELS },

@@ -2,6 +2,7 @@ import type { BotError } from "grammy";
 import type { Message } from "grammy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LocalButtonStore, type AnswerState } from "../../../src/bot/state/button-store.js";
+import { DOCUMENT_FILE_IDS_FILE, documentKey, LocalDocumentFileIds } from "../../../src/bot/state/document-file-ids.js";
 import { openState, type BotState } from "../../../src/bot/state/open-state.js";
 import { connectRedis, type RedisConnection } from "../../../src/bot/state/redis-connection.js";
 import { RedisGapStore } from "../../../src/bot/state/redis-gaps.js";
@@ -77,6 +78,22 @@ describe("Redis stores", () => {
     await client.quit();
     expect(ttl).toBeGreaterThan(23 * 3600);
     expect(ttl).toBeLessThanOrEqual(24 * 3600);
+  });
+
+  it("a source document's Telegram file id saved by one replica is reused by the other, expires when unused, and can be forgotten", async () => {
+    const [one, two] = [await replicaState(), await replicaState()];
+    const key = documentKey({ file: "regulasi/perpres-95-2018.pdf", contentHash: "abc" });
+    expect(await two.documents.get(key)).toBeUndefined();
+    await one.documents.set(key, "BQACAgUAAxkBAAIBfile");
+    expect(await two.documents.get(key)).toBe("BQACAgUAAxkBAAIBfile");
+    // A changed document is another key: the old file's id is never sent for it.
+    expect(await two.documents.get(documentKey({ file: "regulasi/perpres-95-2018.pdf", contentHash: "abd" }))).toBeUndefined();
+    const client = server.client();
+    const ttl = await client.ttl(`tanya:docfile:${key}`);
+    await client.quit();
+    expect(ttl).toBeGreaterThan(300 * 24 * 60 * 60);
+    await two.documents.delete(key);
+    expect(await one.documents.get(key)).toBeUndefined();
   });
 
   it("an update_id is claimed by exactly one of several replicas racing for it, and skipped by all once handled", async () => {
@@ -244,6 +261,32 @@ describe("without Redis", () => {
       expect(readFileSync(path.join(dir, "button-state.jsonl"), "utf8").trim().split("\n")).toHaveLength(3);
       writeFileSync(path.join(dir, "button-state.jsonl"), "");
       await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("one process keeps source-document file ids in DATA_DIR across a restart; a damaged file only costs uploads", async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tanya-docfiles-"));
+    try {
+      const [kept, forgotten] = [documentKey({ file: "a.pdf", contentHash: "1" }), documentKey({ file: "b.docx", contentHash: "2" })];
+      const first = await LocalDocumentFileIds.open(dir, silent);
+      await first.set(kept, "file-a");
+      await first.set(forgotten, "file-b");
+      await first.delete(forgotten);
+      await first.close();
+      const second = await LocalDocumentFileIds.open(dir, silent);
+      expect(await second.get(kept)).toBe("file-a");
+      expect(await second.get(forgotten)).toBeUndefined();
+      writeFileSync(path.join(dir, DOCUMENT_FILE_IDS_FILE), "{damaged");
+      const third = await LocalDocumentFileIds.open(dir, silent);
+      expect(await third.get(kept)).toBeUndefined();
+      await third.set(kept, "file-a2");
+      await third.close();
+      expect(await (await LocalDocumentFileIds.open(dir, silent)).get(kept)).toBe("file-a2");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
