@@ -90,7 +90,7 @@ describe("answers from PDF, Word and web documents", () => {
     const answer = await engine.ask("Kapan surat dinas wajib ditandatangani secara elektronik?");
     expect(answer.found).toBe(true);
     const citation = answer.citations[0]!;
-    expect(citation).toMatchObject({ articleId: "surat/surat-edaran-tte", page: 2, ocr: true });
+    expect(citation).toMatchObject({ articleId: "surat/surat-edaran-tte", title: "Surat Edaran Nomor 7 Tahun 2024", page: 2, ocr: true });
     expect(answer.quotes[0]!.sentences.map((sentence) => sentence.text).join(" ")).toMatch(/Mulai tanggal satu Juli seluruh surat dinas wajib ditandatangani secara elektronik/);
     expect(renderAnswerText(answer)).toMatch(/hlm\. 2, hasil OCR/);
     // The JSON names the first page of the passage (the short letter is one passage over both pages).

@@ -102,6 +102,11 @@ describe("PDF", () => {
     expect((await read("laporan.pdf", pdf)).title).toBe("Laporan Kinerja SPBE Kabupaten Contoh 2023");
   });
 
+  it("takes a circular's title from its numbered heading even without 'tentang'", async () => {
+    const pdf = await buildPdf({ pages: [[{ text: "SURAT EDARAN NOMOR 7 TAHUN 2024" }, { text: PROSE }]] });
+    expect((await read("se-7.pdf", pdf)).title).toBe("Surat Edaran Nomor 7 Tahun 2024");
+  });
+
   it("takes the title from the PDF's Title when the first page has no heading, else the file name", async () => {
     expect((await read("a.pdf", await buildPdf({ title: "Pedoman Manajemen Data", pages: [[{ text: PROSE }]] }))).title).toBe("Pedoman Manajemen Data");
     expect((await read("laporan-tahunan_2023.pdf", await buildPdf({ pages: [[{ text: PROSE }]] }))).title).toBe("laporan tahunan 2023");

@@ -26,8 +26,13 @@ function regulationTitle(lines: PageLine[]): string | undefined {
     if (HEADING_END.test(line.text)) break;
     heading.push(line.text);
   }
-  const joined = heading.join(" ").replace(/\s+/g, " ").trim();
-  if (!/\bNOMOR\b[\s\S]*\bTENTANG\b/i.test(joined)) return undefined;
+  let joined = heading.join(" ").replace(/\s+/g, " ").trim();
+  if (!/\bNOMOR\b[\s\S]*\bTENTANG\b/i.test(joined)) {
+    // A circular or decision without "tentang" ("SURAT EDARAN NOMOR 7 TAHUN 2024"): the heading ends with its number.
+    const numbered = /^(.*?\bNOMOR\s+[\w./-]+(?:\s+TAHUN\s+\d{4})?)/i.exec(joined)?.[1];
+    if (!numbered || numbered.split(" ").length > 16) return undefined;
+    joined = numbered;
+  }
   return isUpper(joined) ? titleCase(joined) : joined;
 }
 
