@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Embedder } from "../embedding/embedder.js";
 import type { Article, ArticleProblem } from "../knowledge/article.js";
 import { chunkText, DEFAULT_CHUNKING, type ChunkOptions } from "../passages/chunk.js";
+import type { Passage } from "../passages/passage.js";
 import { LexicalIndex } from "./lexical-index.js";
 import { INDEX_FORMAT_VERSION, LEXICAL_FILE, VECTORS_FILE, type Manifest } from "./manifest.js";
 import { IndexSnapshot, passageId, type StoredDocuments, type StoredPassage } from "./snapshot.js";
@@ -45,6 +46,12 @@ export interface RefreshOptions {
 
 /** Compact the vector index once deleted slots exceed this share of live ones. */
 const COMPACT_RATIO = 0.3;
+/** Passages embedded and indexed together: enough to keep the model busy, small enough to bound memory. */
+const EMBED_BATCH_PASSAGES = 256;
+
+function storedPassage(label: number, passage: Passage): StoredPassage {
+  return { label, articleId: passage.articleId, index: passage.index, start: passage.start, end: passage.end, sentences: passage.sentences.map((s) => [s.start, s.end]) };
+}
 
 /** Everything about passages and their embedded text that, when changed, makes stored vectors stale. */
 export function chunkingKey(chunking: ChunkOptions = DEFAULT_CHUNKING, pseudoEnglish = true): string {
@@ -117,30 +124,32 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
   }
 
   await options.onStage?.("embedding");
-  const chunks = changed.flatMap((article) => chunkText(article.id, article.text, chunking).map((passage) => ({ article, passage })));
-  const embedded = await embedder.embedPassages(
-    chunks.map(({ article, passage }) => (options.embeddingText ?? passageEmbeddingText)(article, passage.text)),
-    (done) => options.onProgress?.(done, chunks.length),
-  );
-  options.onProgress?.(chunks.length, chunks.length);
-
+  // Only the passages' offsets are kept for the whole refresh; their text, its rendering for the embedder and
+  // the vectors exist for one batch at a time, so a full build's memory stays near that of the finished index.
   let nextLabel = previous?.manifest.nextLabel ?? 0;
+  const fresh = changed.flatMap((article) => chunkText(article.id, article.text, chunking).map((passage) => ({ article, stored: storedPassage(nextLabel++, passage) })));
   if (vectors.deletedCount > COMPACT_RATIO * Math.max(1, vectors.liveCount)) {
-    const compacted = VectorIndex.empty(embedder.dimensions, Math.max(1024, passages.size + chunks.length));
+    const compacted = VectorIndex.empty(embedder.dimensions, Math.max(1024, passages.size + fresh.length));
     for (const label of passages.keys()) compacted.add(label, vectors.vector(label));
     vectors = compacted;
   }
-  const lexicalDocs = [];
-  for (let i = 0; i < chunks.length; i++) {
-    const { article, passage } = chunks[i]!;
-    const label = nextLabel++;
-    vectors.add(label, embedded[i]!);
-    passages.set(label, { label, articleId: article.id, index: passage.index, start: passage.start, end: passage.end, sentences: passage.sentences.map((s) => [s.start, s.end]) });
-    labelsOf.set(article.id, [...(labelsOf.get(article.id) ?? []), label]);
-    lexicalDocs.push({ id: passage.id, title: article.title, text: passage.text });
+  const embeddingText = options.embeddingText ?? passageEmbeddingText;
+  for (let start = 0; start < fresh.length; start += EMBED_BATCH_PASSAGES) {
+    const batch = fresh.slice(start, start + EMBED_BATCH_PASSAGES);
+    const texts = batch.map(({ article, stored }) => article.text.slice(stored.start, stored.end));
+    const embedded = await embedder.embedPassages(
+      batch.map(({ article }, i) => embeddingText(article, texts[i]!)),
+      (done) => options.onProgress?.(start + done, fresh.length),
+    );
+    batch.forEach(({ article, stored }, i) => {
+      vectors.add(stored.label, embedded[i]!);
+      passages.set(stored.label, stored);
+      labelsOf.set(article.id, [...(labelsOf.get(article.id) ?? []), stored.label]);
+    });
+    await lexical.add(batch.map(({ article, stored }, i) => ({ id: passageId(stored), title: article.title, text: texts[i]! })));
   }
-  await lexical.add(lexicalDocs);
-  report.passagesEmbedded = chunks.length;
+  options.onProgress?.(fresh.length, fresh.length);
+  report.passagesEmbedded = fresh.length;
 
   const manifestArticles: Manifest["articles"] = {};
   for (const article of articles.values()) manifestArticles[article.id] = { file: article.file, contentHash: article.contentHash, labels: labelsOf.get(article.id) ?? [] };

@@ -139,8 +139,8 @@ export async function writeGeneration(
     await vectors.write(path.join(temp, VECTORS_FILE));
     await fsyncPath(path.join(temp, VECTORS_FILE));
     // hnswlib writes through a C++ stream and reports success even when the disk fills up half-way: the file is
-    // silently truncated, and the checksums below would bless it. Reading it back turns that into an error.
-    await VectorIndex.read(path.join(temp, VECTORS_FILE), vectors.dimensions, vectors.liveCount).catch(async (error: unknown) => {
+    // silently truncated, and the checksums below would bless it. Walking its structure turns that into an error.
+    await VectorIndex.checkFile(path.join(temp, VECTORS_FILE)).catch(async (error: unknown) => {
       const full = (await fs.statfs(temp).catch(() => undefined))?.bavail === 0;
       const problem = new Error(`${VECTORS_FILE} was not written completely${full ? " (no space left on device)" : ""}: ${(error as Error).message}`);
       throw full ? Object.assign(problem, { code: "ENOSPC" }) : problem;
