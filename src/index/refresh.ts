@@ -7,7 +7,7 @@ import type { Passage } from "../passages/passage.js";
 import { LexicalIndex } from "./lexical-index.js";
 import { INDEX_FORMAT_VERSION, LEXICAL_FILE, VECTORS_FILE, type Manifest } from "./manifest.js";
 import { IndexSnapshot, passageId, type StoredDocuments, type StoredPassage } from "./snapshot.js";
-import { pruneGenerations, writeGeneration, type WriteStage } from "./store.js";
+import { writeGeneration, type WriteStage } from "./store.js";
 import { VectorIndex } from "./vector-index.js";
 
 /** What a refresh did, LangChain-indexing style. */
@@ -66,7 +66,8 @@ export function passageEmbeddingText(article: Pick<Article, "title">, passageTex
 /**
  * Brings the index in line with the knowledge folder: only new or changed articles are split and
  * embedded (content hash), removed ones leave both indexes, and the result is written as a new
- * generation that replaces the old one atomically. The previous snapshot keeps serving meanwhile.
+ * generation that replaces the old one atomically. The previous snapshot keeps serving meanwhile. Old
+ * generations are left for the caller to prune once it has let go of the previous one.
  */
 export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot: IndexSnapshot; report: RefreshReport }> {
   const started = performance.now();
@@ -165,7 +166,6 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
   const documents: StoredDocuments = { articles: [...articles.values()].sort((a, b) => a.id.localeCompare(b.id)), passages: [...passages.values()].sort((a, b) => a.label - b.label) };
   const generation = await writeGeneration(options.dataDir, manifest, documents, vectors, lexical, options.onStage);
   const snapshot = new IndexSnapshot({ ...manifest, files: {} }, documents, vectors, lexical, generation);
-  await pruneGenerations(options.dataDir);
   report.seconds = (performance.now() - started) / 1000;
   return { snapshot, report };
 }
