@@ -11,6 +11,8 @@ export interface Settings {
   knowledgeDir: string;
   dataDir: string;
   modelsDir: string;
+  /** Refresh the index when files in knowledgeDir change (WATCH, default true). */
+  watchKnowledge: boolean;
   embedding: {
     /** A folder under modelsDir, an absolute folder, or a hub id such as Xenova/multilingual-e5-small. */
     model: string;
@@ -76,6 +78,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Pa
     knowledgeDir: overrides.knowledgeDir ?? resolveDir(env.KNOWLEDGE_DIR, "knowledge"),
     dataDir: overrides.dataDir ?? resolveDir(env.DATA_DIR, "data"),
     modelsDir: resolveDir(env.MODELS_DIR, "models"),
+    watchKnowledge: env.WATCH?.trim().toLowerCase() !== "false",
     embedding: {
       model,
       dtype,
