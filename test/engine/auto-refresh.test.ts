@@ -7,16 +7,8 @@ import type { RefreshReport } from "../../src/index/refresh.js";
 import { isIgnoredKnowledgePath } from "../../src/knowledge/watch-folder.js";
 import { until } from "../reliability/helpers.js";
 import { createWorkspace, openEngine, silentLogger, type Workspace } from "../helpers/workspace.js";
+import { GERAI_LAYAN_ANSWER, GERAI_LAYAN_HEAD as ARTICLE, GERAI_LAYAN_LATER_PARAGRAPH as LATER_PARAGRAPH, GERAI_LAYAN_QUESTION as QUESTION } from "../helpers/gerai-layan.js";
 
-const ARTICLE = `---
-title: Kabupaten Contoh Buka Mal Pelayanan Publik Digital
-source: Warta Contoh
-date: 2025-02-11
----
-Pemerintah Kabupaten Contoh membuka Mal Pelayanan Publik Digital bernama GERAI LAYAN pada Selasa (11/2/2025). Lewat GERAI LAYAN warga dapat mengurus akta kelahiran, izin usaha, dan kartu keluarga dari ponsel tanpa datang ke kantor dinas.
-`;
-const LATER_PARAGRAPH = "\nBupati Contoh mengatakan GERAI LAYAN melayani 214 jenis perizinan dan setiap permohonan diproses paling lama lima hari kerja.\n";
-const QUESTION = "Berapa jenis perizinan yang dilayani GERAI LAYAN?";
 /** The brief's promise: a change in the folder is answered from within about 10 s. */
 const WITHIN_MS = 10_000;
 
@@ -56,7 +48,7 @@ describe("auto-refresh of the knowledge folder", () => {
 
     started = performance.now();
     appendFileSync(file, LATER_PARAGRAPH);
-    await until("the edit is answered", async () => (await quoted(e, QUESTION)).includes("214 jenis perizinan"), WITHIN_MS, 100);
+    await until("the edit is answered", async () => (await quoted(e, QUESTION)).includes(GERAI_LAYAN_ANSWER), WITHIN_MS, 100);
     console.info(`[watch] changed → answered in ${((performance.now() - started) / 1000).toFixed(2)} s`);
 
     rmSync(file);
@@ -72,7 +64,7 @@ describe("auto-refresh of the knowledge folder", () => {
     // The rest arrives while the first part would already have settled under a plain debounce.
     await new Promise((resolve) => setTimeout(resolve, 350));
     appendFileSync(file, LATER_PARAGRAPH);
-    await until("the article is answered", async () => (await quoted(e, QUESTION)).includes("214 jenis perizinan"), WITHIN_MS, 100);
+    await until("the article is answered", async () => (await quoted(e, QUESTION)).includes(GERAI_LAYAN_ANSWER), WITHIN_MS, 100);
     // Long enough for a second refresh, had the first part been indexed on its own.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(reports.filter(changes).map((r) => [r.added, r.updated])).toEqual([[["gerai-layan"], []]]);
@@ -89,7 +81,7 @@ describe("auto-refresh of the knowledge folder", () => {
     expect(reports).toEqual([]);
 
     renameSync(temp, path.join(ws.knowledgeDir, "gerai-layan.md"));
-    await until("the renamed upload is answered", async () => (await quoted(e, QUESTION)).includes("214 jenis perizinan"), WITHIN_MS, 100);
+    await until("the renamed upload is answered", async () => (await quoted(e, QUESTION)).includes(GERAI_LAYAN_ANSWER), WITHIN_MS, 100);
     await until("the refresh is reported", () => reports.filter(changes).length > 0, 5_000);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(reports.filter(changes).map((r) => r.added)).toEqual([["gerai-layan"]]);

@@ -6,22 +6,12 @@ import { GenerationLeases } from "../../src/index/leases.js";
 import type { RefreshReport } from "../../src/index/refresh.js";
 import { startIngest, until } from "../reliability/helpers.js";
 import { createWorkspace, openEngine, type Workspace } from "../helpers/workspace.js";
+import { GERAI_LAYAN_ANSWER, GERAI_LAYAN_ARTICLE as ARTICLE, GERAI_LAYAN_QUESTION as QUESTION } from "../helpers/gerai-layan.js";
 
-/**
+/*
  * Replicas share KNOWLEDGE_DIR and DATA_DIR. The other replica here is a real second process: `npm run ingest`
  * (the same Engine.refresh a bot's /reload, upload or folder watcher runs), on the same folders.
  */
-const ARTICLE = `---
-title: Kabupaten Contoh Buka Mal Pelayanan Publik Digital
-source: Warta Contoh
-date: 2025-02-11
----
-Pemerintah Kabupaten Contoh membuka Mal Pelayanan Publik Digital bernama GERAI LAYAN pada Selasa (11/2/2025). Lewat GERAI LAYAN warga dapat mengurus akta kelahiran, izin usaha, dan kartu keluarga dari ponsel tanpa datang ke kantor dinas.
-
-Bupati Contoh mengatakan GERAI LAYAN melayani 214 jenis perizinan dan setiap permohonan diproses paling lama lima hari kerja.
-`;
-const QUESTION = "Berapa jenis perizinan yang dilayani GERAI LAYAN?";
-
 let workspace: Workspace | undefined;
 const engines: Engine[] = [];
 const leaseHolders: GenerationLeases[] = [];
@@ -69,7 +59,7 @@ describe("replicas sharing one data folder", () => {
 
     const answer = await engine.ask(QUESTION);
     expect(answer.found).toBe(true);
-    expect(answer.quotes.flatMap((q) => q.sentences.map((s) => s.text)).join(" ")).toContain("214 jenis perizinan");
+    expect(answer.quotes.flatMap((q) => q.sentences.map((s) => s.text)).join(" ")).toContain(GERAI_LAYAN_ANSWER);
     // A refresh here builds on the adopted generation: nothing to embed again.
     expect(await engine.refresh()).toMatchObject({ added: [], updated: [], passagesEmbedded: 0 });
     // The generation this process served before is deleted once it let go of it.

@@ -9,6 +9,7 @@ import { startFakeBotApi, type BotMessage, type ChatHandle, type FakeBotApi } fr
 import { SEED_TRAFFIC_QUESTIONS } from "../helpers/seed-traffic.js";
 import { percentile, until } from "../reliability/helpers.js";
 import { RoundRobinProxy } from "./round-robin-proxy.js";
+import { GERAI_LAYAN_ANSWER, GERAI_LAYAN_ARTICLE, GERAI_LAYAN_QUESTION } from "../helpers/gerai-layan.js";
 
 /*
  * Two real bot processes in webhook mode behind a round-robin proxy on 127.0.0.1, sharing one knowledge folder
@@ -35,16 +36,6 @@ const TOKEN = "7000000011:AAReplicaSuiteSecretPart_x8Qe3";
 const USERNAME = "TanyaEgovBot";
 const SECRET = "replica-suite-secret";
 const ADMIN_ID = 90_011;
-
-const ARTICLE = `---
-title: Kabupaten Contoh Buka Mal Pelayanan Publik Digital
-source: Warta Contoh
-date: 2025-02-11
----
-Pemerintah Kabupaten Contoh membuka Mal Pelayanan Publik Digital bernama GERAI LAYAN pada Selasa (11/2/2025). Lewat GERAI LAYAN warga dapat mengurus akta kelahiran, izin usaha, dan kartu keluarga dari ponsel tanpa datang ke kantor dinas.
-
-Bupati Contoh mengatakan GERAI LAYAN melayani 214 jenis perizinan dan setiap permohonan diproses paling lama lima hari kerja.
-`;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -114,7 +105,7 @@ function updateIdOf(chat: ChatHandle, message: { message_id: number }): number |
 
 describe("two replicas behind a load balancer, one shared knowledge base", () => {
   it("an article uploaded through one replica is answered by the other within 5 s", async () => {
-    const upload = await api.sendUserDocument({ chat: admin, fileName: "gerai-layan.md", content: ARTICLE });
+    const upload = await api.sendUserDocument({ chat: admin, fileName: "gerai-layan.md", content: GERAI_LAYAN_ARTICLE });
     const added = await api.waitForBotEdit({ chat: admin, predicate: (_m, version) => /Added article|not added|could not be updated/.test(version.text), timeoutMs: 180_000 });
     const addedAt = Date.now();
     expect(added.version.text).toContain("Added article");
@@ -126,9 +117,9 @@ describe("two replicas behind a load balancer, one shared knowledge base", () =>
     let attempts = 0;
     while (!answeredByOther && Date.now() - addedAt < 5_000) {
       const user = api.privateChat({ id: 700_000 + attempts++, first_name: "Warga", language_code: "id" });
-      const question = await api.sendUserMessage({ chat: user, text: "Berapa jenis perizinan yang dilayani GERAI LAYAN?" });
+      const question = await api.sendUserMessage({ chat: user, text: GERAI_LAYAN_QUESTION });
       const answer = await api.waitForBotMessage({ chat: user, timeoutMs: 30_000 });
-      if (proxy.backendOf(updateIdOf(user, question)!) !== through && answer.text.includes("214 jenis perizinan")) answeredByOther = answer;
+      if (proxy.backendOf(updateIdOf(user, question)!) !== through && answer.text.includes(GERAI_LAYAN_ANSWER)) answeredByOther = answer;
     }
     const seconds = (Date.now() - addedAt) / 1000;
     console.info(`[replicas] upload through replica ${through}: answered by the other replica ${seconds.toFixed(2)} s after the upload report (${attempts} question(s))`);
