@@ -8,9 +8,10 @@ import path from "node:path";
  * process still serves or is loading.
  *
  * A process holds a lease on every generation it serves or is loading: an empty file
- * `DATA_DIR/leases/<generation>@<holder>` whose modification time it renews every LEASE_RENEW_MS. Pruning keeps
- * every generation with a lease younger than LEASE_TTL_MS. A killed process stops renewing, so its leases lapse
- * on their own; nothing depends on process ids, which mean nothing across machines sharing a volume.
+ * `DATA_DIR/leases/<generation>@<host>+<pid>+<random>` whose modification time it renews every 10 s. Pruning keeps
+ * every generation with a lease younger than the lease time (60 s). A killed process stops renewing, so its
+ * leases lapse on their own; on the same host a lease whose process is gone counts as lapsed at once (a process
+ * id means nothing on another machine sharing the volume, so there only the time counts).
  *
  * A loader takes the lease before it reads CURRENT's generation and confirms the folder afterwards, so a pruner
  * that listed the leases a moment earlier is the only race left: the load then fails, the old snapshot keeps
@@ -29,7 +30,7 @@ export function leaseTtlMs(): number {
 export class GenerationLeases {
   /** Generation → how many holds (a load and the serving snapshot may hold the same one); the file goes at zero. */
   private readonly held = new Map<string, number>();
-  private readonly holder = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  private readonly holder = `${os.hostname()}+${process.pid}+${randomBytes(3).toString("hex")}`;
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly dataDir: string) {
@@ -74,6 +75,18 @@ export class GenerationLeases {
   }
 }
 
+/** Whether the process holding a lease is known to be gone: only decidable on the same host. */
+function holderIsGone(holder: string): boolean {
+  const [host, pid] = holder.split("+");
+  if (host !== os.hostname() || !/^\d+$/.test(pid ?? "")) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
 /** Generations some process holds a live lease on; lapsed lease files are deleted on the way. */
 export async function leasedGenerations(dataDir: string): Promise<Set<string>> {
   const folder = path.join(dataDir, LEASES_DIR);
@@ -84,7 +97,7 @@ export async function leasedGenerations(dataDir: string): Promise<Set<string>> {
     const at = entry.indexOf("@");
     const stat = await fs.stat(path.join(folder, entry)).catch(() => undefined);
     if (at <= 0 || !stat) continue;
-    if (stat.mtimeMs >= oldest) leased.add(entry.slice(0, at));
+    if (stat.mtimeMs >= oldest && !holderIsGone(entry.slice(at + 1))) leased.add(entry.slice(0, at));
     else await fs.rm(path.join(folder, entry), { force: true });
   }
   return leased;

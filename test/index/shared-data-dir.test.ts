@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Engine } from "../../src/engine/engine.js";
@@ -99,19 +101,24 @@ describe("replicas sharing one data folder", () => {
     expect(generations(ws.dataDir).sort()).toEqual([first, second].sort());
     expect(existsSync(path.join(ws.dataDir, first, "manifest.json"))).toBe(true);
 
-    // A replica that was killed stops renewing: its lease file ages past the TTL and no longer protects anything.
+    // A replica killed on another machine stops renewing: its lease ages past the lease time and protects nothing.
+    // One killed on this machine protects nothing at once: its process is gone.
     await leases.close();
     const leaseDir = path.join(ws.dataDir, "leases");
     mkdirSync(leaseDir, { recursive: true });
-    const stale = path.join(leaseDir, `${second}@killed-replica-4242-abcdef`);
+    const stale = path.join(leaseDir, `${second}@other-host+4242+abcdef`);
     writeFileSync(stale, "");
     const lapsed = new Date(Date.now() - 10_000);
     utimesSync(stale, lapsed, lapsed);
-    // Held on the second generation too, so the third refresh must leave it only because the lease lapsed.
+    const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!;
+    const orphan = path.join(leaseDir, `${second}@${os.hostname()}+${deadPid}+abcdef`);
+    writeFileSync(orphan, "");
+    // Both on the second generation, so the third refresh may delete it only because both leases count as lapsed.
     writeFileSync(path.join(ws.knowledgeDir, "gerai-layan.md"), ARTICLE.replace("214", "215"));
     const report = await ingest(ws, { TANYA_TEST_LEASE_TTL_MS: "2000" });
     expect(report.updated).toEqual(["gerai-layan"]);
     expect(generations(ws.dataDir)).toEqual([current(ws.dataDir)]);
     expect(existsSync(stale)).toBe(false);
+    expect(existsSync(orphan)).toBe(false);
   }, 180_000);
 });
