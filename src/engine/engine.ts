@@ -71,6 +71,11 @@ const FOLLOW_INTERVAL_MS = 1_000;
 /** A published generation that failed to load is tried again after this long (or as soon as CURRENT changes). */
 const FAILED_LOAD_RETRY_MS = 30_000;
 
+/** What a loaded index must have been built with to be used with this embedder and these passage settings. */
+function expectedIndex(embedder: Embedder, chunking: ChunkOptions, settings: Settings): ExpectedIndex {
+  return { modelId: embedder.modelId, dimensions: embedder.dimensions, chunking: chunkingKey(chunking, settings.embedding.pseudoEnglish) };
+}
+
 /** Loads a generation under a lease (see index/leases.ts), so no refresh elsewhere deletes it mid-load. */
 async function loadLeasedSnapshot(dataDir: string, leases: GenerationLeases, expected: ExpectedIndex | Promise<ExpectedIndex>, generation?: string): Promise<IndexSnapshot> {
   const name = generation ?? (await currentGeneration(dataDir));
@@ -108,7 +113,8 @@ export class Engine {
   private readonly testFaultHook = refreshFaultHookFromEnv();
   /** True while this process refreshes under the lock: it publishes the next generation itself. */
   private refreshing = false;
-  private adopting = false;
+  /** The follower's check in progress, if any (close waits for it). */
+  private adopting: Promise<unknown> | undefined;
   private failedLoad: { generation: string; at: number } | undefined;
   private followTimer: NodeJS.Timeout | undefined;
 
@@ -130,7 +136,7 @@ export class Engine {
     // The model (ONNX session creation) and the index (the vectors load on hnswlib's own thread, the longest
     // part of a large index) load side by side.
     const embedderReady = options.embedder ? Promise.resolve(options.embedder) : TransformersEmbedder.create(settings);
-    const expected = embedderReady.then((embedder) => ({ modelId: embedder.modelId, dimensions: embedder.dimensions, chunking: chunkingKey(chunking, settings.embedding.pseudoEnglish) }));
+    const expected = embedderReady.then((embedder) => expectedIndex(embedder, chunking, settings));
     // Handled below through embedderReady; without this a failed model load would also surface as unhandled here.
     expected.catch(() => {});
     const leases = new GenerationLeases(settings.dataDir);
@@ -174,10 +180,6 @@ export class Engine {
     return engine;
   }
 
-  private expectedIndex(): ExpectedIndex {
-    return { modelId: this.embedder.modelId, dimensions: this.embedder.dimensions, chunking: chunkingKey(this.chunking, this.settings.embedding.pseudoEnglish) };
-  }
-
   /** Serves `snapshot` from now on and lets go of the lease on the one it replaces. */
   private async useSnapshot(snapshot: IndexSnapshot): Promise<void> {
     const replaced = this.snapshot;
@@ -198,7 +200,7 @@ export class Engine {
     if (failed?.generation === published && Date.now() - failed.at < FAILED_LOAD_RETRY_MS) return false;
     let snapshot: IndexSnapshot;
     try {
-      snapshot = await loadLeasedSnapshot(this.settings.dataDir, this.leases, this.expectedIndex(), published);
+      snapshot = await loadLeasedSnapshot(this.settings.dataDir, this.leases, expectedIndex(this.embedder, this.chunking, this.settings), published);
     } catch (error) {
       this.failedLoad = { generation: published, at: Date.now() };
       this.logger.warn({ generation: published, serving: serving?.generation, reason: (error as Error).message }, "could not load the index generation published by another process; still serving the previous one");
@@ -219,14 +221,13 @@ export class Engine {
   private followPublished(): void {
     this.followTimer = setInterval(() => {
       if (this.refreshing || this.adopting) return;
-      this.adopting = true;
       const onCompromised = (error: Error): void => this.logger.warn({ reason: error.message }, "index lock compromised while pruning");
-      this.adoptPublished()
+      this.adopting = this.adoptPublished()
         // Old generations this process no longer holds can go now, unless a refresh is under way (it prunes itself).
         .then((switched) => (switched ? ifIndexLockFree(this.settings.dataDir, onCompromised, () => pruneGenerations(this.settings.dataDir)) : undefined))
         .catch((error: unknown) => this.logger.warn({ reason: (error as Error).message }, "checking for a newly published index failed"))
         .finally(() => {
-          this.adopting = false;
+          this.adopting = undefined;
         });
     }, FOLLOW_INTERVAL_MS);
     this.followTimer.unref();
@@ -377,6 +378,7 @@ export class Engine {
 
   async close(): Promise<void> {
     clearInterval(this.followTimer);
+    await this.adopting;
     await this.refreshChain;
     await this.leases.close();
     await this.embedder.dispose();
