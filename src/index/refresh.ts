@@ -48,6 +48,8 @@ export interface RefreshOptions {
 const COMPACT_RATIO = 0.3;
 /** Passages embedded and indexed together: enough to keep the model busy, small enough to bound memory. */
 const EMBED_BATCH_PASSAGES = 256;
+/** BM25 additions are merged into the compact postings every this many batches (each merge is one pass). */
+const LEXICAL_MERGE_BATCHES = 16;
 
 function storedPassage(label: number, passage: Passage): StoredPassage {
   return { label, articleId: passage.articleId, index: passage.index, start: passage.start, end: passage.end, sentences: passage.sentences.map((s) => [s.start, s.end]) };
@@ -148,6 +150,7 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
       labelsOf.set(article.id, [...(labelsOf.get(article.id) ?? []), stored.label]);
     });
     await lexical.add(batch.map(({ article, stored }, i) => ({ id: passageId(stored), title: article.title, text: texts[i]! })));
+    if ((start / EMBED_BATCH_PASSAGES + 1) % LEXICAL_MERGE_BATCHES === 0) lexical.merge();
   }
   options.onProgress?.(fresh.length, fresh.length);
   report.passagesEmbedded = fresh.length;
