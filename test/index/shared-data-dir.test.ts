@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
+import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Engine } from "../../src/engine/engine.js";
+import { Engine } from "../../src/engine/engine.js";
 import { GenerationLeases } from "../../src/index/leases.js";
 import type { RefreshReport } from "../../src/index/refresh.js";
-import { startIngest, until } from "../reliability/helpers.js";
+import { KNOWN_QUESTION, startIngest, until } from "../reliability/helpers.js";
 import { createWorkspace, openEngine, type Workspace } from "../helpers/workspace.js";
 import { GERAI_LAYAN_ANSWER, GERAI_LAYAN_ARTICLE as ARTICLE, GERAI_LAYAN_QUESTION as QUESTION } from "../helpers/gerai-layan.js";
 
@@ -67,6 +68,31 @@ describe("replicas sharing one data folder", () => {
     // The generation this process served before is deleted once it let go of it.
     await until("the old generation is pruned", () => !generations(workspace!.dataDir).includes(before), 5_000);
     expect(generations(workspace.dataDir)).toEqual([published]);
+  }, 120_000);
+
+  it("a published generation that fails to load is logged and the previous one keeps serving; the next good one is adopted", async () => {
+    workspace = createWorkspace();
+    const ws = workspace;
+    const records: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void records.push(JSON.parse(line) as Record<string, unknown>) });
+    const engine = await Engine.open({ settings: ws.settings, logger });
+    engines.push(engine);
+    const serving = engine.current.generation;
+
+    // A generation whose vectors were lost (a torn copy, a disk error) is published by "another process".
+    const broken = "gen-1-broken";
+    cpSync(path.join(ws.dataDir, serving), path.join(ws.dataDir, broken), { recursive: true });
+    rmSync(path.join(ws.dataDir, broken, "vectors.hnsw"));
+    writeFileSync(path.join(ws.dataDir, "CURRENT"), `${broken}\n`);
+    await until("the failed load is logged", () => records.find((r) => r.msg === "could not load the index generation published by another process; still serving the previous one"), 5_000);
+    expect(engine.current.generation).toBe(serving);
+    expect((await engine.ask(KNOWN_QUESTION)).found).toBe(true);
+
+    writeFileSync(path.join(ws.knowledgeDir, "gerai-layan.md"), ARTICLE);
+    await ingest(ws);
+    const published = current(ws.dataDir);
+    await until("the good generation is adopted", () => engine.current.generation === published, 5_000);
+    expect((await engine.ask(QUESTION)).quotes.flatMap((q) => q.sentences.map((s) => s.text)).join(" ")).toContain(GERAI_LAYAN_ANSWER);
   }, 120_000);
 
   it("two refreshes started at once in two processes run one after the other; the second finds the work done", async () => {
