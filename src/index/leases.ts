@@ -42,10 +42,16 @@ export class GenerationLeases {
     return path.join(this.dataDir, LEASES_DIR, `${generation}@${this.holder}`);
   }
 
+  /**
+   * Best effort: a process that cannot write to DATA_DIR (e.g. `npm run ask` on a read-only copy) still loads the
+   * index; it just cannot protect it from a pruner, and it never prunes anything itself.
+   */
   async hold(generation: string): Promise<void> {
     this.held.set(generation, (this.held.get(generation) ?? 0) + 1);
-    await fs.mkdir(path.join(this.dataDir, LEASES_DIR), { recursive: true });
-    await fs.writeFile(this.file(generation), "");
+    await fs
+      .mkdir(path.join(this.dataDir, LEASES_DIR), { recursive: true })
+      .then(() => fs.writeFile(this.file(generation), ""))
+      .catch(() => {});
   }
 
   async release(generation: string): Promise<void> {
