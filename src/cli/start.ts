@@ -11,6 +11,7 @@ import { BOTFATHER_HELP, runTerminalChat } from "../bot/terminal.js";
 import { DEFAULT_BOT_OPTIONS, type BotOptions } from "../bot/types.js";
 import { createLogger, type Logger } from "../config/logger.js";
 import { loadSettings, type Settings } from "../config/settings.js";
+import { startAutoRefresh, type AutoRefresh } from "../engine/auto-refresh.js";
 import { Engine } from "../engine/engine.js";
 import { formatReport } from "../index/format-report.js";
 
@@ -43,15 +44,22 @@ function botOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<BotOptions> {
   return options;
 }
 
+function watchIfEnabled(engine: Engine, settings: Settings, logger: Logger): AutoRefresh | undefined {
+  return settings.watchKnowledge ? startAutoRefresh(engine, settings.knowledgeDir, logger) : undefined;
+}
+
 async function terminalMode(settings: Settings): Promise<void> {
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   // With piped input, stdout carries only answers; the instructions go to stderr.
   const info = interactive ? process.stdout : process.stderr;
   info.write(`${BOTFATHER_HELP}\nMeanwhile, ask questions here${interactive ? ' (type "exit" or press Ctrl+D to quit)' : ", one per line"}. Loading the knowledge base…\n\n`);
-  const engine = await Engine.open({ settings, logger: createLogger(process.env.LOG_LEVEL ?? "warn") });
+  const logger = createLogger(process.env.LOG_LEVEL ?? "warn");
+  const engine = await Engine.open({ settings, logger });
+  const autoRefresh = watchIfEnabled(engine, settings, logger);
   try {
     await runTerminalChat(engine, process.stdin, process.stdout, interactive);
   } finally {
+    await autoRefresh?.close();
     await engine.close();
   }
 }
@@ -80,6 +88,7 @@ async function botMode(settings: Settings, token: string): Promise<void> {
     .refresh()
     .then((report) => logger.info({ report: formatReport(report) }, "startup refresh finished"))
     .catch((error: unknown) => logger.warn({ reason: (error as Error).message }, "startup refresh failed; serving the existing index"));
+  const autoRefresh = watchIfEnabled(engine, settings, logger);
 
   let shuttingDown = false;
   let firstSignalAt = 0;
@@ -96,6 +105,7 @@ async function botMode(settings: Settings, token: string): Promise<void> {
     logger.info({ signal }, "shutting down: finishing in-flight answers");
     try {
       await running.stop();
+      await autoRefresh?.close();
       healthServer?.close();
       await state.close();
       await engine.close();

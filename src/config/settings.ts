@@ -13,6 +13,8 @@ export interface Settings {
   maxPdfPages: number;
   dataDir: string;
   modelsDir: string;
+  /** Refresh the index when files in knowledgeDir change (WATCH, default true). */
+  watchKnowledge: boolean;
   embedding: {
     /** A folder under modelsDir, an absolute folder, or a hub id such as Xenova/multilingual-e5-small. */
     model: string;
@@ -96,6 +98,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Pa
     maxPdfPages: positiveInt(env.MAX_PDF_PAGES, DEFAULT_MAX_PDF_PAGES, "MAX_PDF_PAGES"),
     dataDir: overrides.dataDir ?? resolveDir(env.DATA_DIR, "data"),
     modelsDir: resolveDir(env.MODELS_DIR, "models"),
+    watchKnowledge: env.WATCH?.trim().toLowerCase() !== "false",
     embedding: {
       model,
       dtype,

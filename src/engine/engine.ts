@@ -7,7 +7,8 @@ import type { Embedder } from "../embedding/embedder.js";
 import { TransformersEmbedder } from "../embedding/transformers-embedder.js";
 import { chunkingKey, refreshIndex, type RefreshReport, type RefreshStage } from "../index/refresh.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
-import { IndexUnavailableError, loadSnapshot, withIndexLock } from "../index/store.js";
+import { GenerationLeases } from "../index/leases.js";
+import { currentGeneration, ifIndexLockFree, IndexUnavailableError, loadSnapshot, pruneGenerations, withIndexLock, type ExpectedIndex } from "../index/store.js";
 import type { Article } from "../knowledge/article.js";
 import { DEFAULT_CHUNKING, type ChunkOptions } from "../passages/chunk.js";
 import { articleFilePath, deleteArticleFiles, saveArticleFile, scanKnowledge, type KnowledgeScan, type ReadSettings } from "../knowledge/folder.js";
@@ -79,6 +80,30 @@ export class IndexNotUpdatedError extends Error {
   }
 }
 
+/** How often a process checks DATA_DIR/CURRENT for a generation another replica (or `npm run ingest`) published. */
+const FOLLOW_INTERVAL_MS = 1_000;
+/** A published generation that failed to load is tried again after this long (or as soon as CURRENT changes). */
+const FAILED_LOAD_RETRY_MS = 30_000;
+
+/** What a loaded index must have been built with to be used with this embedder and these passage settings. */
+function expectedIndex(embedder: Embedder, chunking: ChunkOptions, settings: Settings): ExpectedIndex {
+  return { modelId: embedder.modelId, dimensions: embedder.dimensions, chunking: chunkingKey(chunking, settings.embedding.pseudoEnglish) };
+}
+
+/** Loads a generation under a lease (see index/leases.ts), so no refresh elsewhere deletes it mid-load. */
+async function loadLeasedSnapshot(dataDir: string, leases: GenerationLeases, expected: ExpectedIndex | Promise<ExpectedIndex>, generation?: string): Promise<IndexSnapshot> {
+  const name = generation ?? (await currentGeneration(dataDir));
+  // A CURRENT naming something else is reported by loadSnapshot as corrupt; no lease file is made from it.
+  const leased = name !== undefined && /^gen-[\w-]+$/.test(name) ? name : undefined;
+  if (leased) await leases.hold(leased);
+  try {
+    return await loadSnapshot(dataDir, expected, name);
+  } catch (error) {
+    if (leased) await leases.release(leased);
+    throw error;
+  }
+}
+
 /** What lists of articles show: the citation fields and how many passages the article has. */
 export type ArticleSummary = Pick<Article, "id" | "file" | "title" | "source" | "date" | "url"> & { passages: number };
 
@@ -105,6 +130,12 @@ export class Engine {
   onRefreshed: ((result: { ok: boolean; seconds: number }) => void) | undefined;
   /** Reliability tests only (TANYA_TEST_REFRESH_FAULT, see test-faults.ts); undefined in production. */
   private readonly testFaultHook = refreshFaultHookFromEnv();
+  /** True while this process refreshes under the lock: it publishes the next generation itself. */
+  private refreshing = false;
+  /** The follower's check in progress, if any (close waits for it). */
+  private adopting: Promise<unknown> | undefined;
+  private failedLoad: { generation: string; at: number } | undefined;
+  private followTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly settings: Settings,
@@ -112,6 +143,7 @@ export class Engine {
     private readonly logger: Logger,
     compose: Partial<ComposeOptions> | undefined,
     private readonly scan: (known: ReadonlyMap<string, Article>, read: ReadSettings) => Promise<KnowledgeScan>,
+    private readonly leases: GenerationLeases,
   ) {
     this.composeOptions = { ...DEFAULT_COMPOSE, ...compose };
   }
@@ -123,30 +155,101 @@ export class Engine {
     // The model (ONNX session creation) and the index (the vectors load on hnswlib's own thread, the longest
     // part of a large index) load side by side.
     const embedderReady = options.embedder ? Promise.resolve(options.embedder) : TransformersEmbedder.create(settings);
-    const expected = embedderReady.then((embedder) => ({ modelId: embedder.modelId, dimensions: embedder.dimensions, chunking: chunkingKey(chunking, settings.embedding.pseudoEnglish) }));
+    const expected = embedderReady.then((embedder) => expectedIndex(embedder, chunking, settings));
     // Handled below through embedderReady; without this a failed model load would also surface as unhandled here.
     expected.catch(() => {});
-    const loaded = await loadSnapshot(settings.dataDir, expected).then(
-      (snapshot) => ({ snapshot }),
-      (error: unknown) => ({ error }),
-    );
+    const leases = new GenerationLeases(settings.dataDir);
+    const load = async () => {
+      const generation = await currentGeneration(settings.dataDir).catch(() => undefined);
+      return loadLeasedSnapshot(settings.dataDir, leases, expected, generation).then(
+        (snapshot) => ({ snapshot }),
+        (error: unknown) => ({ error, generation }),
+      );
+    };
+    let loaded: { snapshot: IndexSnapshot } | { error: unknown; generation: string | undefined } = await load();
+    // Another replica may have published meanwhile (and pruned the generation being read): load the new one.
+    if ("error" in loaded && loaded.error instanceof IndexUnavailableError && loaded.error.problem === "corrupt" && (await currentGeneration(settings.dataDir).catch(() => undefined)) !== loaded.generation) {
+      loaded = await load();
+    }
     // A model that cannot load is the error to report, whatever happened to the index.
-    const embedder = await embedderReady;
-    const engine = new Engine(settings, embedder, logger, options.compose, options.scan ?? ((known, read) => scanKnowledge(settings.knowledgeDir, known, read)));
+    const embedder = await embedderReady.catch(async (error: unknown) => {
+      await leases.close();
+      throw error;
+    });
+    const engine = new Engine(settings, embedder, logger, options.compose, options.scan ?? ((known, read) => scanKnowledge(settings.knowledgeDir, known, read)), leases);
     engine.fusion = { ...DEFAULT_FUSION, ...options.fusion };
     engine.chunking = chunking;
     engine.loadGlossary();
     if ("snapshot" in loaded) {
       engine.snapshot = loaded.snapshot;
       logger.info({ generation: engine.snapshot.generation, articles: engine.snapshot.articles.size, passages: engine.snapshot.passagesByLabel.size }, "index loaded");
+      engine.followPublished();
       return engine;
     }
     const { error } = loaded;
-    if (!(error instanceof IndexUnavailableError)) throw error;
+    if (!(error instanceof IndexUnavailableError)) {
+      await leases.close();
+      throw error;
+    }
     const level = error.problem === "missing" ? "info" : "warn";
     logger[level]({ problem: error.problem, reason: error.message }, `index ${error.problem === "missing" ? "not built yet" : "unusable"}; rebuilding from ${settings.knowledgeDir}`);
+    if (loaded.generation) engine.failedLoad = { generation: loaded.generation, at: Date.now() };
     engine.startupReport = await engine.refresh({}, `${error.problem}: ${error.message}`);
+    engine.followPublished();
     return engine;
+  }
+
+  /** Serves `snapshot` from now on and lets go of the lease on the one it replaces. */
+  private async useSnapshot(snapshot: IndexSnapshot): Promise<void> {
+    const replaced = this.snapshot;
+    this.snapshot = snapshot;
+    this.loadGlossary();
+    if (replaced && replaced.generation !== snapshot.generation) await this.leases.release(replaced.generation);
+  }
+
+  /**
+   * Switches to the generation CURRENT names when another process published it. The old snapshot serves until the
+   * new one is fully loaded; a failed load keeps it (and is retried later). Returns whether it switched.
+   */
+  private async adoptPublished(): Promise<boolean> {
+    const serving = this.snapshot as IndexSnapshot | undefined;
+    const published = await currentGeneration(this.settings.dataDir);
+    if (!published || published === serving?.generation) return false;
+    const failed = this.failedLoad;
+    if (failed?.generation === published && Date.now() - failed.at < FAILED_LOAD_RETRY_MS) return false;
+    let snapshot: IndexSnapshot;
+    try {
+      snapshot = await loadLeasedSnapshot(this.settings.dataDir, this.leases, expectedIndex(this.embedder, this.chunking, this.settings), published);
+    } catch (error) {
+      this.failedLoad = { generation: published, at: Date.now() };
+      this.logger.warn({ generation: published, serving: serving?.generation, reason: (error as Error).message }, "could not load the index generation published by another process; still serving the previous one");
+      return false;
+    }
+    this.failedLoad = undefined;
+    // This process swapped snapshots itself meanwhile: keep its own.
+    if (this.snapshot !== serving) {
+      await this.leases.release(published);
+      return false;
+    }
+    await this.useSnapshot(snapshot);
+    this.logger.info({ generation: published, previous: serving?.generation, articles: snapshot.articles.size }, "switched to the index generation published by another process");
+    return true;
+  }
+
+  /** Polls CURRENT (a tiny file; works on shared volumes where change notifications do not cross machines). */
+  private followPublished(): void {
+    this.followTimer = setInterval(() => {
+      if (this.refreshing || this.adopting) return;
+      const onCompromised = (error: Error): void => this.logger.warn({ reason: error.message }, "index lock compromised while pruning");
+      this.adopting = this.adoptPublished()
+        // Old generations this process no longer holds can go now, unless a refresh is under way (it prunes itself).
+        .then((switched) => (switched ? ifIndexLockFree(this.settings.dataDir, onCompromised, () => pruneGenerations(this.settings.dataDir)) : undefined))
+        .catch((error: unknown) => this.logger.warn({ reason: (error as Error).message }, "checking for a newly published index failed"))
+        .finally(() => {
+          this.adopting = undefined;
+        });
+    }, FOLLOW_INTERVAL_MS);
+    this.followTimer.unref();
   }
 
   /** The admins' domain glossary first (its first equivalent is preferred), then the general lexicon. */
@@ -207,33 +310,53 @@ export class Engine {
     // being written stays consistent either way (CURRENT is replaced atomically), so a warning is enough.
     const onLockCompromised = (error: Error): void => this.logger.warn({ reason: error.message }, "refresh lock compromised; continuing (the index swap is atomic)");
     const run = this.refreshChain.then(() =>
-      this.observed(() => withIndexLock(this.settings.dataDir, onLockCompromised, async () => {
-        // A full rebuild re-reads every file; otherwise unchanged files are reused from the serving index.
-        // Articles just saved by addArticle/addUrl were read (extracted, OCR'd) already: the scan reuses them too.
-        const known = rebuildReason || !this.snapshot ? new Map<string, Article>() : new Map([...this.snapshot.articles, ...this.justSaved]);
-        const scan = await this.scan(known, this.readSettings(callbacks.onExtract));
-        this.justSaved.clear();
-        const { snapshot, report } = await refreshIndex({
-          dataDir: this.settings.dataDir,
-          articles: scan.articles,
-          problems: scan.problems,
-          embedder: this.embedder,
-          chunking: this.chunking,
-          pseudoEnglish: this.settings.embedding.pseudoEnglish,
-          embeddingText: (article, passageText) => this.render(article.title ? `${article.title}. ${passageText}` : passageText),
-          previous: rebuildReason ? undefined : this.snapshot,
-          ...(rebuildReason ? { rebuildReason } : {}),
-          ...(callbacks.onProgress ? { onProgress: callbacks.onProgress } : {}),
-          ...(onStage ? { onStage } : {}),
-        });
-        this.loadGlossary();
-        this.snapshot = snapshot;
-        this.logger.info({ added: report.added.length, updated: report.updated.length, removed: report.removed.length, unchanged: report.unchanged, passagesEmbedded: report.passagesEmbedded, problems: report.problems.length, seconds: Number(report.seconds.toFixed(3)) }, "knowledge refreshed");
-        return report;
-      })),
+      this.observed(() =>
+        withIndexLock(this.settings.dataDir, onLockCompromised, async () => {
+          this.refreshing = true;
+          try {
+            return await this.refreshLocked(callbacks, onStage, rebuildReason);
+          } finally {
+            this.refreshing = false;
+          }
+        }),
+      ),
     );
     this.refreshChain = run.catch(() => {});
     return run;
+  }
+
+  private async refreshLocked(callbacks: RefreshCallbacks, onStage: RefreshCallbacks["onStage"], rebuildReason: string | undefined): Promise<RefreshReport> {
+    // Another replica may have published since this one last looked: build on its generation rather than redo
+    // its work (and when this process was about to rebuild, a generation that loads makes the rebuild unneeded).
+    const adopted = await this.adoptPublished();
+    if (adopted) rebuildReason = undefined;
+    // A full rebuild re-reads every file; otherwise unchanged files are reused from the serving index.
+    // Articles just saved by saveArticle/saveUrl were read (extracted, OCR'd) already: the scan reuses them too.
+    const known = rebuildReason || !this.snapshot ? new Map<string, Article>() : new Map([...this.snapshot.articles, ...this.justSaved]);
+    const scan = await this.scan(known, this.readSettings(callbacks.onExtract));
+    this.justSaved.clear();
+    const { snapshot, report } = await refreshIndex({
+      dataDir: this.settings.dataDir,
+      articles: scan.articles,
+      problems: scan.problems,
+      embedder: this.embedder,
+      chunking: this.chunking,
+      pseudoEnglish: this.settings.embedding.pseudoEnglish,
+      embeddingText: (article, passageText) => this.render(article.title ? `${article.title}. ${passageText}` : passageText),
+      previous: rebuildReason ? undefined : this.snapshot,
+      ...(rebuildReason ? { rebuildReason } : {}),
+      ...(callbacks.onProgress ? { onProgress: callbacks.onProgress } : {}),
+      ...(onStage ? { onStage } : {}),
+    });
+    const built = snapshot !== this.snapshot;
+    if (built) {
+      await this.leases.hold(snapshot.generation);
+      await this.useSnapshot(snapshot);
+    } else this.loadGlossary();
+    // This process let go of a generation: delete the ones nobody holds any more.
+    if (built || adopted) await pruneGenerations(this.settings.dataDir);
+    this.logger.info({ added: report.added.length, updated: report.updated.length, removed: report.removed.length, unchanged: report.unchanged, passagesEmbedded: report.passagesEmbedded, problems: report.problems.length, seconds: Number(report.seconds.toFixed(3)) }, "knowledge refreshed");
+    return report;
   }
 
   private async observed<T>(work: () => Promise<T>): Promise<T> {
@@ -331,7 +454,10 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.followTimer);
+    await this.adopting;
     await this.refreshChain;
+    await this.leases.close();
     await this.embedder.dispose();
     await shutdownOcr();
   }

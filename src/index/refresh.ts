@@ -4,10 +4,11 @@ import type { Embedder } from "../embedding/embedder.js";
 import type { Article, ArticleProblem } from "../knowledge/article.js";
 import { articleIdFromFileName } from "../knowledge/parse.js";
 import { chunkArticle, DEFAULT_CHUNKING, type ChunkOptions } from "../passages/chunk.js";
+import type { LocatedPassage } from "../passages/passage.js";
 import { LexicalIndex } from "./lexical-index.js";
 import { INDEX_FORMAT_VERSION, LEXICAL_FILE, VECTORS_FILE, type Manifest } from "./manifest.js";
 import { IndexSnapshot, passageId, type StoredDocuments, type StoredPassage } from "./snapshot.js";
-import { pruneGenerations, writeGeneration, type WriteStage } from "./store.js";
+import { writeGeneration, type WriteStage } from "./store.js";
 import { VectorIndex } from "./vector-index.js";
 
 /** What a refresh did, LangChain-indexing style. */
@@ -46,6 +47,15 @@ export interface RefreshOptions {
 
 /** Compact the vector index once deleted slots exceed this share of live ones. */
 const COMPACT_RATIO = 0.3;
+/** Passages embedded and indexed together: enough to keep the model busy, small enough to bound memory. */
+const EMBED_BATCH_PASSAGES = 256;
+/** BM25 additions are merged into the compact postings every this many batches (each merge is one pass). */
+const LEXICAL_MERGE_BATCHES = 16;
+
+function storedPassage(label: number, passage: LocatedPassage): StoredPassage {
+  const { articleId, index, start, end, firstPage, lastPage, ocr, section, chapter } = passage;
+  return { label, articleId, index, start, end, firstPage, lastPage, ocr, section, chapter, sentences: passage.sentences.map((s) => [s.start, s.end]) };
+}
 
 /** Everything about passages and their embedded text that, when changed, makes stored vectors stale. */
 export function chunkingKey(chunking: ChunkOptions = DEFAULT_CHUNKING, pseudoEnglish = true): string {
@@ -60,7 +70,8 @@ export function passageEmbeddingText(article: Pick<Article, "title">, passageTex
 /**
  * Brings the index in line with the knowledge folder: only new or changed articles are split and
  * embedded (content hash), removed ones leave both indexes, and the result is written as a new
- * generation that replaces the old one atomically. The previous snapshot keeps serving meanwhile.
+ * generation that replaces the old one atomically. The previous snapshot keeps serving meanwhile. Old
+ * generations are left for the caller to prune once it has let go of the previous one.
  */
 export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot: IndexSnapshot; report: RefreshReport }> {
   const started = performance.now();
@@ -118,31 +129,33 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
   }
 
   await options.onStage?.("embedding");
-  const chunks = changed.flatMap((article) => chunkArticle(article, chunking).map((passage) => ({ article, passage })));
-  const embedded = await embedder.embedPassages(
-    chunks.map(({ article, passage }) => (options.embeddingText ?? passageEmbeddingText)(article, passage.text)),
-    (done) => options.onProgress?.(done, chunks.length),
-  );
-  options.onProgress?.(chunks.length, chunks.length);
-
+  // Only the passages' offsets are kept for the whole refresh; their text, its rendering for the embedder and
+  // the vectors exist for one batch at a time, so a full build's memory stays near that of the finished index.
   let nextLabel = previous?.manifest.nextLabel ?? 0;
+  const fresh = changed.flatMap((article) => chunkArticle(article, chunking).map((passage) => ({ article, stored: storedPassage(nextLabel++, passage) })));
   if (vectors.deletedCount > COMPACT_RATIO * Math.max(1, vectors.liveCount)) {
-    const compacted = VectorIndex.empty(embedder.dimensions, Math.max(1024, passages.size + chunks.length));
+    const compacted = VectorIndex.empty(embedder.dimensions, Math.max(1024, passages.size + fresh.length));
     for (const label of passages.keys()) compacted.add(label, vectors.vector(label));
     vectors = compacted;
   }
-  const lexicalDocs = [];
-  for (let i = 0; i < chunks.length; i++) {
-    const { article, passage } = chunks[i]!;
-    const label = nextLabel++;
-    vectors.add(label, embedded[i]!);
-    const { index, start, end, firstPage, lastPage, ocr, section, chapter } = passage;
-    passages.set(label, { label, articleId: article.id, index, start, end, firstPage, lastPage, ocr, section, chapter, sentences: passage.sentences.map((s) => [s.start, s.end]) });
-    labelsOf.set(article.id, [...(labelsOf.get(article.id) ?? []), label]);
-    lexicalDocs.push({ id: passage.id, title: article.title, text: passage.text });
+  const embeddingText = options.embeddingText ?? passageEmbeddingText;
+  for (let start = 0; start < fresh.length; start += EMBED_BATCH_PASSAGES) {
+    const batch = fresh.slice(start, start + EMBED_BATCH_PASSAGES);
+    const texts = batch.map(({ article, stored }) => article.text.slice(stored.start, stored.end));
+    const embedded = await embedder.embedPassages(
+      batch.map(({ article }, i) => embeddingText(article, texts[i]!)),
+      (done) => options.onProgress?.(start + done, fresh.length),
+    );
+    batch.forEach(({ article, stored }, i) => {
+      vectors.add(stored.label, embedded[i]!);
+      passages.set(stored.label, stored);
+      labelsOf.set(article.id, [...(labelsOf.get(article.id) ?? []), stored.label]);
+    });
+    await lexical.add(batch.map(({ article, stored }, i) => ({ id: passageId(stored), title: article.title, text: texts[i]! })));
+    if ((start / EMBED_BATCH_PASSAGES + 1) % LEXICAL_MERGE_BATCHES === 0) lexical.merge();
   }
-  await lexical.add(lexicalDocs);
-  report.passagesEmbedded = chunks.length;
+  options.onProgress?.(fresh.length, fresh.length);
+  report.passagesEmbedded = fresh.length;
 
   const manifestArticles: Manifest["articles"] = {};
   for (const article of articles.values()) manifestArticles[article.id] = { file: article.file, contentHash: article.contentHash, labels: labelsOf.get(article.id) ?? [] };
@@ -158,7 +171,6 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
   const documents: StoredDocuments = { articles: [...articles.values()].sort((a, b) => a.id.localeCompare(b.id)), passages: [...passages.values()].sort((a, b) => a.label - b.label) };
   const generation = await writeGeneration(options.dataDir, manifest, documents, vectors, lexical, options.onStage);
   const snapshot = new IndexSnapshot({ ...manifest, files: {} }, documents, vectors, lexical, generation);
-  await pruneGenerations(options.dataDir);
   report.seconds = (performance.now() - started) / 1000;
   return { snapshot, report };
 }

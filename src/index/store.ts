@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
+import { leasedGenerations } from "./leases.js";
 import { fsyncPath, replaceFileAtomically, writeFileDurable } from "../util/durable-fs.js";
 import { sha256Bytes, sha256File, sha256FileInWorker } from "../util/sha256.js";
 import { LexicalIndex } from "./lexical-index.js";
@@ -35,7 +36,8 @@ export interface ExpectedIndex {
   chunking: string;
 }
 
-async function readCurrent(dataDir: string): Promise<string | undefined> {
+/** The generation folder CURRENT names (undefined before the first build). */
+export async function currentGeneration(dataDir: string): Promise<string | undefined> {
   try {
     const name = (await fs.readFile(path.join(dataDir, CURRENT_FILE), "utf8")).trim();
     return name === "" ? undefined : name;
@@ -47,10 +49,11 @@ async function readCurrent(dataDir: string): Promise<string | undefined> {
 
 /**
  * Loads the current generation. `expected` may still be pending (the model loading beside it): the files are
- * read, verified and parsed first, then checked against it, so start-up overlaps both.
+ * read, verified and parsed first, then checked against it, so start-up overlaps both. `generation` loads that
+ * folder instead of the one CURRENT names (a caller that took a lease on it first).
  */
-export async function loadSnapshot(dataDir: string, expected: ExpectedIndex | Promise<ExpectedIndex>): Promise<IndexSnapshot> {
-  const current = await readCurrent(dataDir);
+export async function loadSnapshot(dataDir: string, expected: ExpectedIndex | Promise<ExpectedIndex>, generation?: string): Promise<IndexSnapshot> {
+  const current = generation ?? (await currentGeneration(dataDir));
   if (!current) throw new IndexUnavailableError("missing", `no index in ${dataDir} yet`);
   if (!/^gen-[\w-]+$/.test(current)) throw new IndexUnavailableError("corrupt", `${path.join(dataDir, CURRENT_FILE)} names "${current.slice(0, 60)}", which is not an index generation`);
   const dir = path.join(dataDir, current);
@@ -139,8 +142,8 @@ export async function writeGeneration(
     await vectors.write(path.join(temp, VECTORS_FILE));
     await fsyncPath(path.join(temp, VECTORS_FILE));
     // hnswlib writes through a C++ stream and reports success even when the disk fills up half-way: the file is
-    // silently truncated, and the checksums below would bless it. Reading it back turns that into an error.
-    await VectorIndex.read(path.join(temp, VECTORS_FILE), vectors.dimensions, vectors.liveCount).catch(async (error: unknown) => {
+    // silently truncated, and the checksums below would bless it. Walking its structure turns that into an error.
+    await VectorIndex.checkFile(path.join(temp, VECTORS_FILE)).catch(async (error: unknown) => {
       const full = (await fs.statfs(temp).catch(() => undefined))?.bavail === 0;
       const problem = new Error(`${VECTORS_FILE} was not written completely${full ? " (no space left on device)" : ""}: ${(error as Error).message}`);
       throw full ? Object.assign(problem, { code: "ENOSPC" }) : problem;
@@ -164,15 +167,25 @@ export async function writeGeneration(
   return name;
 }
 
-/** Deletes generations other than the current one, and partial ones left by an interrupted refresh. */
-export async function pruneGenerations(dataDir: string): Promise<void> {
-  const current = await readCurrent(dataDir);
+/**
+ * Deletes generations that are neither current nor leased by a process still serving or loading them (see
+ * leases.ts), and partial ones left by an interrupted refresh. Call it holding the index lock: a partial folder
+ * is only partial for the refresh that holds it.
+ */
+export async function pruneGenerations(dataDir: string): Promise<string[]> {
+  const current = await currentGeneration(dataDir);
+  const leased = await leasedGenerations(dataDir);
   const entries = await fs.readdir(dataDir).catch(() => [] as string[]);
+  const deleted: string[] = [];
   for (const entry of entries) {
-    if (entry.startsWith(GENERATION_PREFIX) && entry !== current) await fs.rm(path.join(dataDir, entry), { recursive: true, force: true });
+    if (!entry.startsWith(GENERATION_PREFIX) || entry === current || leased.has(entry)) continue;
+    await fs.rm(path.join(dataDir, entry), { recursive: true, force: true });
+    deleted.push(entry);
   }
+  return deleted;
 }
 
+const LOCK_FILE = "refresh.lock";
 /** How old a lock left by a killed process must be before it is taken over. */
 const LOCK_STALE_MS = 15_000;
 
@@ -193,7 +206,21 @@ function lockTiming(): { stale: number; update: number } {
  */
 export async function withIndexLock<T>(dataDir: string, onCompromised: (error: Error) => void, work: () => Promise<T>): Promise<T> {
   await fs.mkdir(dataDir, { recursive: true });
-  const release = await lockfile.lock(dataDir, { ...lockTiming(), onCompromised, retries: { retries: 120, minTimeout: 250, maxTimeout: 1_000 }, lockfilePath: path.join(dataDir, "refresh.lock") });
+  const release = await lockfile.lock(dataDir, { ...lockTiming(), onCompromised, retries: { retries: 120, minTimeout: 250, maxTimeout: 1_000 }, lockfilePath: path.join(dataDir, LOCK_FILE) });
+  try {
+    return await work();
+  } finally {
+    await release().catch(() => {});
+  }
+}
+
+/** Runs `work` under the index lock if it is free right now; returns undefined (and skips it) when a refresh holds it. */
+export async function ifIndexLockFree<T>(dataDir: string, onCompromised: (error: Error) => void, work: () => Promise<T>): Promise<T | undefined> {
+  const release = await lockfile.lock(dataDir, { ...lockTiming(), onCompromised, retries: 0, lockfilePath: path.join(dataDir, LOCK_FILE) }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ELOCKED") return undefined;
+    throw error;
+  });
+  if (!release) return undefined;
   try {
     return await work();
   } finally {

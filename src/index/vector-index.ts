@@ -1,3 +1,4 @@
+import fs from "node:fs/promises";
 import hnswlib from "hnswlib-node";
 
 export interface VectorHit {
@@ -9,6 +10,8 @@ export interface VectorHit {
 const M = 16;
 const EF_CONSTRUCTION = 200;
 const EF_SEARCH = 128;
+/** hnswlib's saveIndex header: six size_t, an int, an unsigned int, three size_t, a double, a size_t. */
+const HNSW_HEADER_BYTES = 96;
 
 /** Approximate nearest neighbours over unit vectors (hnswlib, cosine space); labels are passage numbers. */
 export class VectorIndex {
@@ -36,6 +39,41 @@ export class VectorIndex {
 
   async write(file: string): Promise<void> {
     await this.index.writeIndex(file);
+  }
+
+  /**
+   * Checks that a written file is complete, without loading it (a read-back would hold a second copy of the
+   * vectors at the peak of a refresh). hnswlib writes through a C++ stream and reports success even when the
+   * disk fills up half-way, so the file is walked the way hnswlib's `saveIndex` lays it out: a 96-byte header
+   * (element count at byte 16, bytes per level-0 element at byte 24), the level-0 block, then for each element
+   * a uint32 length and that many bytes of upper-level links. The walk must end exactly at the end of the file.
+   * Hand-written: hnswlib-node offers no check short of `readIndex`.
+   */
+  static async checkFile(file: string): Promise<void> {
+    const handle = await fs.open(file, "r");
+    try {
+      const { size } = await handle.stat();
+      const buffer = Buffer.alloc(1 << 20);
+      let bufferStart = 0;
+      let bufferLength = 0;
+      const readUint32 = async (position: number): Promise<number> => {
+        if (position < bufferStart || position + 4 > bufferStart + bufferLength) {
+          bufferStart = position;
+          bufferLength = (await handle.read(buffer, 0, buffer.length, position)).bytesRead;
+          if (bufferLength < 4) throw new Error(`ends at byte ${size}, inside the element list`);
+        }
+        return buffer.readUInt32LE(position - bufferStart);
+      };
+      const header = Buffer.alloc(HNSW_HEADER_BYTES);
+      if ((await handle.read(header, 0, HNSW_HEADER_BYTES, 0)).bytesRead < HNSW_HEADER_BYTES) throw new Error(`has ${size} bytes, less than its header`);
+      const count = Number(header.readBigUInt64LE(16));
+      const bytesPerElement = Number(header.readBigUInt64LE(24));
+      let position = HNSW_HEADER_BYTES + count * bytesPerElement;
+      for (let element = 0; element < count && position <= size; element++) position += 4 + (await readUint32(position));
+      if (position !== size) throw new Error(`has ${size} bytes, its ${count} elements need ${position}`);
+    } finally {
+      await handle.close();
+    }
   }
 
   get liveCount(): number {

@@ -48,6 +48,9 @@ export function startBotProcess(options: { token: string; apiRoot: string; admin
     KNOWLEDGE_DIR: knowledgeDir,
     DATA_DIR: dataDir,
     LOG_LEVEL: "info",
+    // These suites trigger refreshes themselves (/reload, uploads) and assert their reports; the folder watcher
+    // has its own tests (test/engine/auto-refresh.test.ts) and is turned on where a test passes WATCH=true.
+    WATCH: "false",
     ...options.env,
   });
   const child = spawn(process.execPath, [TSX_CLI, "src/cli/start.ts"], { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });

@@ -1,6 +1,7 @@
 import type { Chat, Message, MessageEntity, Update, User } from "@grammyjs/types";
 import type { BotMessage, BotMessageVersion } from "./state.js";
 import type { LengthUnit } from "./text.js";
+import type { WebhookDeliveryOptions } from "./webhook.js";
 
 /* Options and inputs of the test harness (FakeBotApi). */
 
@@ -34,6 +35,8 @@ export interface FakeBotApiOptions {
   defaultTimeoutMs?: number;
   /** Receives one line per API call, e.g. `console.log`. */
   log?: (line: string) => void;
+  /** Deliver updates to the webhook the bot sets (see webhook.ts); without it a webhook is only recorded. */
+  webhook?: WebhookDeliveryOptions;
 }
 
 /** A chat the harness created; pass it to the send/press helpers. */

@@ -1,3 +1,4 @@
+import { WebhookPusher, type WebhookAttempt } from "./webhook.js";
 import type {
   BotCommand,
   BotCommandScope,
@@ -78,6 +79,7 @@ export class FakeBotApi {
   private readonly consumedEdits = new WeakSet<BotMessageVersion>();
   private readonly chatInstances = new Map<number, string>();
   private readonly deliveryLog: DeliveryRecord[] = [];
+  private readonly webhook: WebhookPusher | undefined;
   private idCounter = 0;
 
   private constructor(options: FakeBotApiOptions) {
@@ -122,6 +124,7 @@ export class FakeBotApi {
       options: handlerOptions,
       ...(options.log === undefined ? {} : { log: options.log }),
     });
+    if (options.webhook) this.webhook = new WebhookPusher(this.state, this.queue, options.webhook);
     // An outage also cuts the long poll that is currently held open.
     this.faults.onDown(() => {
       this.queue.failWaiting(new TelegramError(502, "Bad Gateway"));
@@ -141,6 +144,7 @@ export class FakeBotApi {
   }
 
   async stop(): Promise<void> {
+    this.webhook?.stop();
     await this.server.stop();
   }
 
@@ -684,9 +688,20 @@ export class FakeBotApi {
     return this.state.files.get(fileId);
   }
 
-  /** The webhook URL the bot set, if any (the fake never calls it). */
+  /** The webhook URL the bot set, if any (called only with the `webhook` option). */
   webhookUrl(): string | undefined {
     return this.state.webhook?.url;
+  }
+
+  /** Every webhook POST so far (with the `webhook` option): update, status or error, outcome. */
+  webhookAttempts(): readonly WebhookAttempt[] {
+    return this.webhook?.attempts ?? [];
+  }
+
+  /** Resolves when the bot has set a webhook (and, with the `webhook` option, deliveries start). */
+  async waitForWebhook(options: WaitOptions = {}): Promise<string> {
+    const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs;
+    return waitUntil(this.state.feed, () => this.state.webhook?.url, timeoutMs, () => this.timeoutError("waitForWebhook()", timeoutMs, ["setWebhook", "deleteWebhook"]));
   }
 
   // ------------------------------------------------------------ helpers

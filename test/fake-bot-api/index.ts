@@ -51,6 +51,7 @@ export type {
   StoredFile,
 } from "./state.js";
 export type { UpdateRecord, UpdateStatus } from "./updates.js";
+export type { WebhookAttempt, WebhookDeliveryOptions } from "./webhook.js";
 export { parseTelegramHtml } from "./html.js";
 export { findEntities } from "./entities.js";
 export { CONFLICT_OTHER_GET_UPDATES } from "./updates.js";

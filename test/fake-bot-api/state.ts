@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { WebhookConfig } from "./webhook.js";
 import type {
   BotCommand,
   BotCommandScope,
@@ -197,7 +198,7 @@ export class FakeState {
   readonly commandSets = new Map<string, CommandSet>();
   /** setMyName, setMyDescription, ... keyed by method family and language. */
   readonly botSettings = new Map<string, unknown>();
-  webhook: { url: string; setAt: number } | undefined;
+  webhook: WebhookConfig | undefined;
   private fileCounter = 0;
 
   constructor(readonly bot: UserFromGetMe) {}

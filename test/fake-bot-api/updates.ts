@@ -86,9 +86,7 @@ export class UpdateQueue {
 
   async getUpdates(args: GetUpdatesArgs, signal: AbortSignal): Promise<Update[]> {
     this.waiting?.fail(new TelegramError(409, CONFLICT_OTHER_GET_UPDATES));
-    if (args.allowedUpdates !== undefined) {
-      this.allowed = args.allowedUpdates.length === 0 ? undefined : new Set(args.allowedUpdates);
-    }
+    if (args.allowedUpdates !== undefined) this.setAllowedUpdates(args.allowedUpdates);
     if (args.offset !== undefined && args.offset !== 0) this.confirm(args.offset);
     const limit = Math.min(100, Math.max(1, args.limit ?? 100));
     const timeoutMs = Math.max(0, args.timeout ?? 0) * 1000;
@@ -122,6 +120,34 @@ export class UpdateQueue {
       this.waiting = poll;
       this.feed.notify();
     });
+  }
+
+  /** getUpdates' and setWebhook's `allowed_updates` (empty = the default set); it persists until changed. */
+  setAllowedUpdates(types: string[]): void {
+    this.allowed = types.length === 0 ? undefined : new Set(types);
+  }
+
+  /** Updates waiting for a webhook delivery, oldest first (ones not in allowed_updates are dropped on the way). */
+  forWebhook(): readonly UpdateRecord[] {
+    this.dropNotAllowed();
+    return this.pending;
+  }
+
+  /** A webhook POST of the update started. */
+  markDelivered(record: UpdateRecord): void {
+    if (record.status === "queued") {
+      record.status = "delivered";
+      record.deliveredAt = Date.now();
+      this.feed.notify();
+    }
+  }
+
+  /** The webhook answered 2xx: the update is done, as a later getUpdates offset would confirm it. */
+  confirmDelivered(record: UpdateRecord): void {
+    record.status = "confirmed";
+    record.confirmedAt = Date.now();
+    this.pending = this.pending.filter((r) => r !== record);
+    this.feed.notify();
   }
 
   /** Ends a held poll with an error, as an outage or a webhook being set would. */
@@ -158,18 +184,23 @@ export class UpdateQueue {
     this.pending = keep;
   }
 
-  private take(limit: number): Update[] {
+  /** Telegram never stores updates the bot did not ask for. Returns whether any were dropped. */
+  private dropNotAllowed(): boolean {
     const allowed = (type: string): boolean =>
       this.allowed === undefined ? !NOT_DEFAULT.has(type) : this.allowed.has(type);
-    // Telegram never stores updates the bot did not ask for.
     const rejected = this.pending.filter((r) => !allowed(r.type));
-    if (rejected.length > 0) {
-      for (const record of rejected) {
-        record.status = "dropped";
-        record.droppedReason = `"${record.type}" is not in allowed_updates`;
-      }
-      this.pending = this.pending.filter((r) => allowed(r.type));
+    if (rejected.length === 0) return false;
+    for (const record of rejected) {
+      record.status = "dropped";
+      record.droppedReason = `"${record.type}" is not in allowed_updates`;
     }
+    this.pending = this.pending.filter((r) => allowed(r.type));
+    this.feed.notify();
+    return true;
+  }
+
+  private take(limit: number): Update[] {
+    this.dropNotAllowed();
     const batch = this.pending.slice(0, limit);
     const now = Date.now();
     for (const record of batch) {
@@ -178,7 +209,7 @@ export class UpdateQueue {
         record.deliveredAt = now;
       }
     }
-    if (batch.length > 0 || rejected.length > 0) this.feed.notify();
+    if (batch.length > 0) this.feed.notify();
     return batch.map((r) => r.update);
   }
 }

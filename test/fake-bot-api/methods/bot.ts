@@ -31,19 +31,32 @@ const deleteWebhook: MethodHandler = (ctx) => {
   if (ctx.params.bool("drop_pending_updates") === true) ctx.updates.dropPending("drop_pending_updates");
   const had = ctx.state.webhook !== undefined;
   ctx.state.webhook = undefined;
+  // Stops a webhook delivery in progress (webhook.ts); what is left is served by getUpdates.
+  ctx.state.changed();
   return new OkWithDescription(true, had ? "Webhook was deleted" : "Webhook is already deleted");
 };
 
-/** Recorded only: the fake never pushes updates to a webhook, it serves getUpdates. */
+/** Delivered by webhook.ts when the harness has a `webhook` option; otherwise only recorded. */
 const setWebhook: MethodHandler = (ctx) => {
   const url = ctx.params.string("url") ?? "";
   if (ctx.params.bool("drop_pending_updates") === true) ctx.updates.dropPending("drop_pending_updates");
   if (url === "") {
     ctx.state.webhook = undefined;
+    ctx.state.changed();
     return new OkWithDescription(true, "Webhook was deleted");
   }
   if (!/^https:\/\/[^/\s]+/i.test(url)) throw badRequest("bad webhook: An HTTPS URL must be provided for webhook");
-  ctx.state.webhook = { url, setAt: Date.now() };
+  const secretToken = ctx.params.string("secret_token");
+  if (secretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken)) throw badRequest("secret token contains unallowed characters");
+  const maxConnections = ctx.params.int("max_connections") ?? 40;
+  if (maxConnections < 1 || maxConnections > 100) throw badRequest("bad webhook: max_connections must be between 1 and 100");
+  const allowed = ctx.params.json("allowed_updates", "can't parse allowed updates JSON object");
+  if (allowed !== undefined) {
+    if (!Array.isArray(allowed) || !allowed.every((t) => typeof t === "string")) throw badRequest("can't parse allowed updates JSON object");
+    ctx.updates.setAllowedUpdates(allowed as string[]);
+  }
+  ctx.state.webhook = { url, setAt: Date.now(), maxConnections, ...(secretToken === undefined ? {} : { secretToken }) };
+  ctx.state.changed();
   ctx.updates.failWaiting(
     new TelegramError(409, "Conflict: terminated by setWebhook request"),
   );
