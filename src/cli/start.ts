@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 /**
  * `npm start`: the Telegram bot when TELEGRAM_BOT_TOKEN is set; otherwise instructions for getting a token
  * from @BotFather and a question-and-answer chat in the terminal.
@@ -5,8 +6,8 @@
 import { createBot } from "../bot/bot.js";
 import { startHealthServer, type HealthEndpoints } from "../bot/health.js";
 import { BotMetrics } from "../bot/metrics.js";
-import { runBot } from "../bot/run.js";
-import { openState } from "../bot/state/open-state.js";
+import { runBot, type RunningBot } from "../bot/run.js";
+import { openState, type BotState } from "../bot/state/open-state.js";
 import { BOTFATHER_HELP, runTerminalChat } from "../bot/terminal.js";
 import { DEFAULT_BOT_OPTIONS, type BotOptions } from "../bot/types.js";
 import { createLogger, type Logger } from "../config/logger.js";
@@ -66,30 +67,8 @@ async function terminalMode(settings: Settings): Promise<void> {
 
 async function botMode(settings: Settings, token: string): Promise<void> {
   const logger: Logger = createLogger(settings.logLevel, token);
-  // First, so an unreachable REDIS_URL stops the start before the model is loaded.
-  const state = await openState({ dataDir: settings.dataDir, redisUrl: settings.redisUrl, buttons: DEFAULT_BOT_OPTIONS.answerCache }, logger);
-  const engine = await Engine.open({ settings, logger });
-  const metrics = new BotMetrics();
-  engine.onRefreshed = (result) => metrics.refreshed(result);
-  metrics.observeIndex(() => ({ articles: engine.current.articles.size, passages: engine.current.passagesByLabel.size, generation: engine.current.generation }));
-  const redis = state.redis;
-  if (redis) metrics.observeUp("tanya_redis_up", "1 while Redis (REDIS_URL) answers, 0 during an outage", () => redis.ping());
-  const health: HealthEndpoints = {
-    metrics,
-    readiness: [{ name: "index", check: () => engine.current !== undefined }, ...(redis ? [{ name: "redis", check: () => redis.ping() }] : [])],
-  };
-  // Long polling has no HTTP server of its own; started before polling so a port in use stops the start cleanly.
-  const healthServer = !settings.telegram.webhookUrl && settings.metricsPort !== undefined ? await startHealthServer(health, settings.metricsPort, logger) : undefined;
-  const app = createBot({ engine, settings, logger, stats: state.stats, gaps: state.gaps, state, metrics, options: botOptionsFromEnv(process.env) });
-  const running = await runBot(app, { settings, logger, health });
-
-  // Pick up articles added, changed or removed in the folder while the bot was not running.
-  engine
-    .refresh()
-    .then((report) => logger.info({ report: formatReport(report) }, "startup refresh finished"))
-    .catch((error: unknown) => logger.warn({ reason: (error as Error).message }, "startup refresh failed; serving the existing index"));
-  const autoRefresh = watchIfEnabled(engine, settings, logger);
-
+  // What is running so far; a stop signal during start-up closes just that, so it too ends cleanly (exit 0).
+  const parts: { state?: BotState; engine?: Engine; running?: RunningBot; autoRefresh?: AutoRefresh; healthServer?: Server } = {};
   let shuttingDown = false;
   let firstSignalAt = 0;
   const shutdown = async (signal: string, code: number): Promise<void> => {
@@ -104,11 +83,11 @@ async function botMode(settings: Settings, token: string): Promise<void> {
     firstSignalAt = Date.now();
     logger.info({ signal }, "shutting down: finishing in-flight answers");
     try {
-      await running.stop();
-      await autoRefresh?.close();
-      healthServer?.close();
-      await state.close();
-      await engine.close();
+      await parts.running?.stop();
+      await parts.autoRefresh?.close();
+      parts.healthServer?.close();
+      await parts.state?.close();
+      await parts.engine?.close();
     } catch (error) {
       logger.error({ reason: (error as Error).message }, "error during shutdown");
       code = 1;
@@ -118,6 +97,30 @@ async function botMode(settings: Settings, token: string): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT", 0));
   process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+
+  // First, so an unreachable REDIS_URL stops the start before the model is loaded.
+  const state = (parts.state = await openState({ dataDir: settings.dataDir, redisUrl: settings.redisUrl, buttons: DEFAULT_BOT_OPTIONS.answerCache }, logger));
+  const engine = (parts.engine = await Engine.open({ settings, logger }));
+  const metrics = new BotMetrics();
+  engine.onRefreshed = (result) => metrics.refreshed(result);
+  metrics.observeIndex(() => ({ articles: engine.current.articles.size, passages: engine.current.passagesByLabel.size, generation: engine.current.generation }));
+  const redis = state.redis;
+  if (redis) metrics.observeUp("tanya_redis_up", "1 while Redis (REDIS_URL) answers, 0 during an outage", () => redis.ping());
+  const health: HealthEndpoints = {
+    metrics,
+    readiness: [{ name: "index", check: () => engine.current !== undefined }, ...(redis ? [{ name: "redis", check: () => redis.ping() }] : [])],
+  };
+  // Long polling has no HTTP server of its own; started before polling so a port in use stops the start cleanly.
+  parts.healthServer = !settings.telegram.webhookUrl && settings.metricsPort !== undefined ? await startHealthServer(health, settings.metricsPort, logger) : undefined;
+  const app = createBot({ engine, settings, logger, stats: state.stats, gaps: state.gaps, state, metrics, options: botOptionsFromEnv(process.env) });
+  const running = (parts.running = await runBot(app, { settings, logger, health }));
+
+  // Pick up articles added, changed or removed in the folder while the bot was not running.
+  engine
+    .refresh()
+    .then((report) => logger.info({ report: formatReport(report) }, "startup refresh finished"))
+    .catch((error: unknown) => logger.warn({ reason: (error as Error).message }, "startup refresh failed; serving the existing index"));
+  parts.autoRefresh = watchIfEnabled(engine, settings, logger);
 
   try {
     await running.stopped;
