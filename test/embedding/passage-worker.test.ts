@@ -1,9 +1,12 @@
-import { cpSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/config/logger.js";
 import { BUNDLED_MODEL, loadSettings, PROJECT_ROOT, type Settings } from "../../src/config/settings.js";
 import { TransformersEmbedder } from "../../src/embedding/transformers-embedder.js";
+import { Engine } from "../../src/engine/engine.js";
+import { REPO_KNOWLEDGE } from "../helpers/workspace.js";
 
 /*
  * Passages are embedded in a worker thread with its own ONNX session (the real bundled model), questions on the
@@ -90,5 +93,35 @@ describe("passage embedding in a worker thread", () => {
     while (batches.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await stopping.dispose();
     expect(await settled).toMatch(/^Embedding 64 passages failed: the embedding worker stopped \(exit code \d+\) before it finished\.$/);
+  });
+});
+
+describe("a refresh whose passage embedding fails", () => {
+  it("fails cleanly, the previous index keeps answering, and the next refresh indexes the file", async () => {
+    const knowledgeDir = path.join(root, "knowledge");
+    cpSync(REPO_KNOWLEDGE, knowledgeDir, { recursive: true, filter: (src) => !src.includes(".trash") });
+    const engineSettings = { ...settings, knowledgeDir, dataDir: path.join(root, "data") };
+    const open = () => Engine.open({ settings: engineSettings, logger: createLogger("silent") });
+    await (await open()).close(); // builds the index; the engine below starts with no embedding worker
+    const engine = await open();
+    try {
+      writeFileSync(path.join(knowledgeDir, "mal-pelayanan-publik.txt"), "Mal Pelayanan Publik Kabupaten Sleman\n\nMal Pelayanan Publik Kabupaten Sleman melayani pembuatan paspor dan izin usaha di satu gedung sejak Maret 2021.");
+      const onnx = path.join(modelDir, "onnx");
+      renameSync(onnx, `${onnx}.moved`);
+      try {
+        await expect(engine.refresh()).rejects.toThrow(/Embedding \d+ passages failed: the embedding worker failed/);
+      } finally {
+        renameSync(`${onnx}.moved`, onnx);
+      }
+      expect(engine.articles().map((article) => article.id)).not.toContain("mal-pelayanan-publik");
+      const served = await engine.ask("Ke mana pejabat Bandung Barat studi banding?");
+      expect(served.results[0]!.articleId).toBe("banyuwangi-rujukan-e-government");
+
+      expect((await engine.refresh()).added).toEqual(["mal-pelayanan-publik"]);
+      const answer = await engine.ask("Sejak kapan Mal Pelayanan Publik Sleman melayani pembuatan paspor?");
+      expect(answer.results[0]!.articleId).toBe("mal-pelayanan-publik");
+    } finally {
+      await engine.close();
+    }
   });
 });
