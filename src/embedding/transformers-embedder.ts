@@ -1,23 +1,17 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { env, pipeline, type FeatureExtractionPipeline } from "@huggingface/transformers";
+import type { FeatureExtractionPipeline } from "@huggingface/transformers";
 import type { Settings } from "../config/settings.js";
 import { BUNDLED_MODEL } from "../config/settings.js";
 import type { Embedder } from "./embedder.js";
-
-const BATCH_SIZE = 16;
+import { embedInBatches, loadExtractor, type ModelSource } from "./feature-extractor.js";
+import { PassageWorker } from "./passage-worker-client.js";
 
 export class ModelNotAvailableError extends Error {}
 
-interface ResolvedModel {
-  /** What Transformers.js is asked to load: a folder name under localModelPath, or a hub id. */
-  name: string;
-  localRoot: string | undefined;
-}
-
 /** A local folder wins; a hub id is used only when remote models are allowed, so nothing downloads by surprise. */
-function resolveModel(settings: Settings): ResolvedModel {
+function resolveModel(settings: Settings): Pick<ModelSource, "name" | "localRoot"> {
   const { model, allowRemote } = settings.embedding;
   const candidates = path.isAbsolute(model) ? [model] : [path.join(settings.modelsDir, model), path.resolve(model)];
   for (const folder of candidates) {
@@ -28,13 +22,18 @@ function resolveModel(settings: Settings): ResolvedModel {
   throw new ModelNotAvailableError(`Embedding model "${model}" was not found in ${candidates.join(" or ")}.${hint}`);
 }
 
-/** Sentence embeddings with Transformers.js (ONNX Runtime): mean pooling, L2-normalised. */
+/**
+ * Sentence embeddings with Transformers.js (ONNX Runtime): mean pooling, L2-normalised. Questions use a session
+ * on the calling thread (one short pass each); passages go to a worker thread with its own session, so a refresh
+ * never blocks the event loop.
+ */
 export class TransformersEmbedder implements Embedder {
   readonly modelId: string;
   dimensions = 0;
 
   private constructor(
     private readonly extractor: FeatureExtractionPipeline,
+    private readonly passageWorker: PassageWorker,
     private readonly queryPrefix: string,
     private readonly passagePrefix: string,
     modelId: string,
@@ -43,46 +42,28 @@ export class TransformersEmbedder implements Embedder {
   }
 
   static async create(settings: Settings): Promise<TransformersEmbedder> {
-    const resolved = resolveModel(settings);
-    env.allowRemoteModels = resolved.localRoot === undefined;
-    env.allowLocalModels = true;
-    if (resolved.localRoot) env.localModelPath = resolved.localRoot + path.sep;
-    const extractor = (await pipeline("feature-extraction", resolved.name, {
-      dtype: settings.embedding.dtype,
-      device: "cpu",
-      // Both cores for one forward pass: batches are processed one at a time.
-      session_options: { intraOpNumThreads: Math.max(1, Math.min(os.availableParallelism(), 4)) },
-    })) as FeatureExtractionPipeline;
+    // Both cores for one forward pass: batches are processed one at a time.
+    const source: ModelSource = { ...resolveModel(settings), dtype: settings.embedding.dtype, intraOpNumThreads: Math.max(1, Math.min(os.availableParallelism(), 4)) };
+    const extractor = await loadExtractor(source);
     const { queryPrefix, passagePrefix } = settings.embedding;
-    const embedder = new TransformersEmbedder(extractor, queryPrefix, passagePrefix, `${settings.embedding.model}@${settings.embedding.dtype}|q=${queryPrefix}|p=${passagePrefix}`);
+    const embedder = new TransformersEmbedder(extractor, new PassageWorker(source), queryPrefix, passagePrefix, `${settings.embedding.model}@${settings.embedding.dtype}|q=${queryPrefix}|p=${passagePrefix}`);
     const [probe] = await embedder.embedQueries(["dimensions"]);
     embedder.dimensions = probe!.length;
     return embedder;
   }
 
-  embedQueries(texts: string[]): Promise<Float32Array[]> {
-    return this.embed(texts.map((text) => this.queryPrefix + text));
-  }
-
-  embedPassages(texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]> {
-    return this.embed(texts.map((text) => this.passagePrefix + text), onBatch);
-  }
-
-  private async embed(texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]> {
+  async embedQueries(texts: string[]): Promise<Float32Array[]> {
     const vectors: Float32Array[] = [];
-    for (let i = 0; i < texts.length; i += BATCH_SIZE) {
-      const batch = texts.slice(i, i + BATCH_SIZE);
-      const output = await this.extractor(batch, { pooling: "mean", normalize: true });
-      const [rows, dims] = output.dims as [number, number];
-      const data = output.data as Float32Array;
-      for (let row = 0; row < rows; row++) vectors.push(data.slice(row * dims, (row + 1) * dims));
-      output.dispose?.();
-      onBatch?.(vectors.length);
-    }
+    await embedInBatches(this.extractor, texts.map((text) => this.queryPrefix + text), (batch) => vectors.push(...batch));
     return vectors;
   }
 
+  embedPassages(texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]> {
+    return this.passageWorker.embed(texts.map((text) => this.passagePrefix + text), onBatch);
+  }
+
   async dispose(): Promise<void> {
+    await this.passageWorker.dispose();
     await this.extractor.dispose();
   }
 }

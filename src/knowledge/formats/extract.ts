@@ -1,21 +1,8 @@
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { ArticleError } from "../article-error.js";
 import type { DocumentFormat, ExtractContext, ExtractedDocument } from "./types.js";
 import type { ExtractRequest, RecognizeReply, WorkerMessage } from "./worker-protocol.js";
-
-/**
- * Starts the worker entry next to this module: worker.js in the esbuild output (`npm start`); worker.ts when
- * the sources run through tsx or vitest, through tsx's require hook (on Node 20 a worker's `--import` flag and
- * `module.register` do not give it tsx's ESM loader).
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./worker.js", import.meta.url));
-  const tsx = createRequire(import.meta.url).resolve("tsx/cjs/api");
-  const entry = fileURLToPath(new URL("./worker.ts", import.meta.url));
-  return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(entry)});`, { eval: true });
-}
+import { startWorker } from "../../util/worker-thread.js";
 
 /**
  * One long-lived extraction worker, serving one file at a time (a folder scan reads files one by one anyway).
@@ -28,7 +15,7 @@ let queue: Promise<unknown> = Promise.resolve();
 
 function sharedWorker(): Worker {
   if (!worker) {
-    const started = startWorker();
+    const started = startWorker(new URL("./worker.js", import.meta.url));
     started.once("exit", () => {
       if (worker === started) worker = undefined;
     });

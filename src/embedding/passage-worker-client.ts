@@ -1,0 +1,76 @@
+import type { Worker } from "node:worker_threads";
+import { startWorker } from "../util/worker-thread.js";
+import type { ModelSource } from "./feature-extractor.js";
+import type { EmbedRequest, PassageWorkerMessage } from "./passage-worker-protocol.js";
+
+/** An idle worker holds a second copy of the model; let it go when refreshes stop. */
+const IDLE_MS = 60_000;
+
+/**
+ * The main thread's handle on the passage-embedding worker: started on the first request (so start-up does not
+ * pay for a second model load), one request at a time, stopped after a minute idle. Referenced only while it
+ * works, so an idle worker never keeps the process alive. Any failure stops the worker; the next request starts
+ * a fresh one. Hand-written rather than a pool library: a request streams back one message per batch.
+ */
+export class PassageWorker {
+  private worker: Worker | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly source: ModelSource) {}
+
+  /** Vectors for `texts` in order; `onBatch` gets the count done after each batch. */
+  embed(texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]> {
+    const run = this.queue.then(() => this.run(texts, onBatch));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  async dispose(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private run(texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]> {
+    if (texts.length === 0) return Promise.resolve([]);
+    clearTimeout(this.idleTimer);
+    const worker = (this.worker ??= startWorker(new URL("./passage-worker.js", import.meta.url), { workerData: this.source }));
+    return new Promise<Float32Array[]>((resolve, reject) => {
+      const vectors: Float32Array[] = [];
+      const onMessage = (message: PassageWorkerMessage): void => {
+        if (message.type === "batch") {
+          vectors.push(...message.vectors);
+          onBatch?.(vectors.length);
+        } else if (message.type === "done") {
+          finish();
+          resolve(vectors);
+        } else fail(`the embedding worker failed: ${message.message}`);
+      };
+      const onError = (error: Error): void => fail(`the embedding worker crashed: ${error.message}`);
+      const onExit = (code: number): void => fail(`the embedding worker stopped (exit code ${code}) before it finished`);
+      const fail = (reason: string): void => {
+        finish();
+        this.stop(worker);
+        reject(new Error(`Embedding ${texts.length} passages failed: ${reason}.`));
+      };
+      const finish = (): void => {
+        worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+        worker.unref();
+        if (this.worker === worker) this.idleTimer = setTimeout(() => this.stop(worker), IDLE_MS).unref();
+      };
+      worker.ref();
+      worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+      worker.postMessage({ type: "embed", texts } satisfies EmbedRequest);
+    });
+  }
+
+  private stop(worker: Worker): void {
+    if (this.worker === worker) {
+      this.worker = undefined;
+      clearTimeout(this.idleTimer);
+    }
+    void worker.terminate();
+  }
+}

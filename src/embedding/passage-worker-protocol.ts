@@ -1,0 +1,11 @@
+/** Messages between the main thread and the passage-embedding worker (src/embedding/passage-worker.ts). */
+export interface EmbedRequest {
+  type: "embed";
+  texts: string[];
+}
+
+export type PassageWorkerMessage =
+  /** One batch's vectors, in order; their buffers are transferred, not copied. */
+  | { type: "batch"; vectors: Float32Array[] }
+  | { type: "done" }
+  | { type: "failed"; message: string };
