@@ -47,12 +47,13 @@ export function modelChoiceRule<T extends ChoosableSentence>(model: SentenceMode
  * the one that states the fact. Shared by answer/compose.ts and the fitting script's replay.
  */
 export function chooseSentences<T extends ChoosableSentence>(pool: readonly T[], rule: ChoiceRule<T>): SentenceChoice<T> | undefined {
-  const ranked = [...pool].sort((a, b) => Number(rule.preferred(b)) - Number(rule.preferred(a)) || b.score - a.score);
+  const preferred = new Set(pool.filter(rule.preferred));
+  const ranked = [...pool].sort((a, b) => Number(preferred.has(b)) - Number(preferred.has(a)) || b.score - a.score);
   const best = ranked[0];
   if (!best) return undefined;
   const context = best.continues ? pool.find((sentence) => sentence.passage === best.passage && sentence.position === best.position - 1) : undefined;
   const seen = new Set<string>();
-  const quoted = [best, ...(context ? [context] : []), ...ranked.filter((sentence) => rule.preferred(sentence) || sentence.score >= best.score * rule.quoteShare)]
+  const quoted = [best, ...(context ? [context] : []), ...ranked.filter((sentence) => preferred.has(sentence) || sentence.score >= best.score * rule.quoteShare)]
     .filter((sentence) => !seen.has(sentence.key) && Boolean(seen.add(sentence.key)))
     .slice(0, rule.maxQuoted);
   return { best, direct: rule.direct(best), quoted };

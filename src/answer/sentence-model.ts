@@ -43,21 +43,27 @@ export function loadSentenceModel(): SentenceModel {
 
 /** Likelihood (0–1) that a sentence with these features (in FEATURE_NAMES order) holds the answer. */
 export function answerLikelihood(model: SentenceModel, features: readonly number[]): number {
+  let weights = weightVectors.get(model);
+  if (!weights) weightVectors.set(model, (weights = FEATURE_NAMES.map((name) => model.weights[name])));
   let z = model.bias;
-  FEATURE_NAMES.forEach((name, i) => {
-    z += model.weights[name] * features[i]!;
-  });
+  for (let i = 0; i < weights.length; i++) z += weights[i]! * features[i]!;
   return 1 / (1 + Math.exp(-z));
 }
+
+/** Per model, its weights in FEATURE_NAMES order (scored for every candidate sentence of every question). */
+const weightVectors = new WeakMap<SentenceModel, number[]>();
 
 /**
  * The coverage rule: the sentence holds the asked kind of answer (any sentence, when the question asks for no
  * kind) and mentions at least `minCoverage` of the question.
  */
 export function meetsCoverageRule(features: readonly number[], minCoverage: number): boolean {
-  const value = (name: FeatureName): number => features[FEATURE_NAMES.indexOf(name)]!;
-  return (value("typed") > 0 || value("asks_type") === 0) && value("coverage") >= minCoverage;
+  return (features[TYPED]! > 0 || features[ASKS_TYPE]! === 0) && features[COVERAGE]! >= minCoverage;
 }
+
+const TYPED = FEATURE_NAMES.indexOf("typed");
+const ASKS_TYPE = FEATURE_NAMES.indexOf("asks_type");
+const COVERAGE = FEATURE_NAMES.indexOf("coverage");
 
 /** Whether an answer whose best sentence has these features and likelihood is direct (SentenceModel.directThreshold). */
 export function isDirectAnswer(model: SentenceModel, features: readonly number[], likelihood: number): boolean {
