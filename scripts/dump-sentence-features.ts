@@ -27,7 +27,7 @@ export interface DumpedQuestion {
   answerable: boolean;
   found: boolean;
   /** Per quotable sentence: passage index, position in the passage, a key shared by overlapping passages, features, label. */
-  sentences: Array<{ passage: number; position: number; key: string; features: number[]; holdsAnswer: boolean; placeInArticle: number }>;
+  sentences: Array<{ passage: number; position: number; key: string; features: number[]; holdsAnswer: boolean; placeInArticle: number; heading: boolean }>;
 }
 
 function option(name: string): string | undefined {
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
           ? candidateSentences(snapshot, query, quotable).map((sentence) => ({
               passage: sentence.candidateIndex,
               position: sentence.position,
+              heading: sentence.heading,
               key: `${sentence.articleId}:${sentence.start}:${sentence.end}`,
               features: sentence.features.map((value) => Math.round(value * 1e5) / 1e5),
               holdsAnswer: holdsAnswerString(snapshot.articles.get(sentence.articleId)!.text.slice(sentence.start, sentence.end), question.answers),

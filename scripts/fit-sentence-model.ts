@@ -178,7 +178,7 @@ function modelChooser(model: Omit<SentenceModel, "directThreshold" | "directMinC
   const score = (features: readonly number[]): number => answerLikelihood(full, features);
   if (shipped) return { score, rule: modelChoiceRule(full, DEFAULT_COMPOSE.maxQuotedSentences) };
   const direct = (sentence: ReplaySentence): boolean => (directThreshold === "rule" ? ruleDirect(sentence.features) : sentence.score >= directThreshold);
-  return { score, rule: { preferred: () => false, direct, quoteShare, maxQuoted: DEFAULT_COMPOSE.maxQuotedSentences } };
+  return { score, rule: { preferred: () => false, alsoQuoted: () => false, direct, quoteShare, maxQuoted: DEFAULT_COMPOSE.maxQuotedSentences } };
 }
 
 /** Answerable questions answered as direct, on the set that answers the fewest so. */
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
     .map((question) => ({ ...question, sentences: question.sentences.filter((sentence) => sentence.passage < passages) }));
   const halves = [questions.filter((_, i) => i % 2 === 0), questions.filter((_, i) => i % 2 === 1)] as const;
 
-  const handSet: Chooser = { score: handSetScore, rule: { preferred: () => false, direct: (sentence) => ruleDirect(sentence.features), quoteShare: 0.6, maxQuoted: DEFAULT_COMPOSE.maxQuotedSentences } };
+  const handSet: Chooser = { score: handSetScore, rule: { preferred: () => false, alsoQuoted: () => false, direct: (sentence) => ruleDirect(sentence.features), quoteShare: 0.6, maxQuoted: DEFAULT_COMPOSE.maxQuotedSentences } };
   const output: Record<string, unknown> = { questions: questions.length, objective, hand_set: report(questions, handSet) };
   // Fitted (weights and direct threshold) on one half, measured on the other: does the fit generalise beyond the questions it saw?
   output.held_out_halves = halves.map((half, i) => {

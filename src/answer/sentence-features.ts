@@ -48,6 +48,8 @@ export interface CandidateSentence {
   end: number;
   /** Continues the previous sentence of its passage (which then is quoted with it). */
   continues: boolean;
+  /** A heading or label ("Pasal 5", "Tim Evaluator"), not a statement: never the answer, never quoted. */
+  heading: boolean;
   /** In the order of FEATURE_NAMES. */
   features: number[];
 }
@@ -58,6 +60,13 @@ function questionTermDensity(sentenceTerms: ReadonlySet<string>, questionTerms: 
   let hits = 0;
   for (const term of sentenceTerms) if (questionTerms.has(term)) hits++;
   return hits / sentenceTerms.size;
+}
+
+/** At most this many words without a closing stop make a heading or label rather than a statement. */
+const HEADING_MAX_WORDS = 3;
+
+function isHeading(text: string): boolean {
+  return !/[.!?…"”')]\s*$/u.test(text) && text.trim().split(/\s+/u).length <= HEADING_MAX_WORDS;
 }
 
 /** Sentences scored per passage: a passage of more sentences than this is rare, and the place saturates. */
@@ -107,7 +116,8 @@ export function candidateSentences(snapshot: IndexSnapshot, query: AnalyzedQuery
         typed_definition: typedAsked && asked === "definition" ? 1 : 0,
         typed_reason: typedAsked && asked === "reason" ? 1 : 0,
       };
-      sentences.push({ articleId: candidate.passage.articleId, candidateIndex, position, start, end, continues, features: FEATURE_NAMES.map((name) => values[name]) });
+      const text = snapshot.articles.get(candidate.passage.articleId)!.text.slice(start, end);
+      sentences.push({ articleId: candidate.passage.articleId, candidateIndex, position, start, end, continues, heading: isHeading(text), features: FEATURE_NAMES.map((name) => values[name]) });
     });
   });
   return sentences;
