@@ -1,10 +1,11 @@
 import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Candidate } from "../retrieval/hybrid.js";
-import { passageTerms } from "../retrieval/passage-terms.js";
 import type { AnalyzedQuery } from "../retrieval/query.js";
 import type { Language } from "../retrieval/language.js";
 import { pageRange, sectionAt } from "../knowledge/locate.js";
-import { scoreSentences, weightQuery } from "../retrieval/sentence-score.js";
+import { candidateSentences, type CandidateSentence } from "./sentence-features.js";
+import { chooseSentences, modelChoiceRule, type ChoosableSentence } from "./sentence-choice.js";
+import { answerLikelihood, loadSentenceModel, type SentenceModel } from "./sentence-model.js";
 import type { Answer, AnswerKind, AnswerResult, Citation, Quote } from "./answer.js";
 import { deepLink } from "./citation.js";
 
@@ -28,65 +29,42 @@ export interface ComposeOptions {
  */
 export const DEFAULT_COMPOSE: ComposeOptions = { foundThreshold: { id: 0.475, en: 0.35 }, maxQuotedSentences: 3, quotePassages: 3, maxResults: 10 };
 
-interface ScoredSentence {
-  articleId: string;
-  candidateIndex: number;
-  start: number;
-  end: number;
-  score: number;
-  /** Share of the question the sentence (with its title) mentions, without the answer-type weight. */
-  coverage: number;
-  /** Whether it can hold the kind of answer asked for. */
-  typed: boolean;
-  /** Continues the previous sentence of its passage (which then is quoted with it). */
-  continues: boolean;
-  position: number;
+/** A candidate sentence with the answer model's likelihood that it holds the answer. */
+type ScoredSentence = CandidateSentence & ChoosableSentence;
+
+/** The passages an answer quotes from and lists: the fused ranking's, down to 0.75 of the found threshold. */
+export function relevantCandidates(query: AnalyzedQuery, candidates: readonly Candidate[], options: ComposeOptions = DEFAULT_COMPOSE): Candidate[] {
+  const threshold = options.foundThreshold[query.lang];
+  return candidates.filter((candidate) => candidate.confidence >= threshold * 0.75).slice(0, options.maxResults);
 }
 
 /**
- * A direct answer needs a sentence that can hold the kind of answer asked for and that mentions at least this
- * share of the question (IDF-weighted, title included): below it the sentence shares a word or two with the
- * question but is about something else. Measured on the dev sets (docs/benchmarks.md).
+ * Scores every sentence of the candidate passages with the answer model over the sentence scorer's signals
+ * (sentence-features.ts), so the bold sentence is the one most likely to hold the answer among the best passages.
  */
-export const DIRECT_MIN_COVERAGE = 0.5;
-
-/**
- * Scores every sentence of the candidate passages with the retrieval's sentence scorer (retrieval/
- * sentence-score.ts), so the bold sentence is the one that made its passage rank.
- */
-function scoreCandidateSentences(snapshot: IndexSnapshot, query: AnalyzedQuery, candidates: Candidate[]): ScoredSentence[] {
-  const weighted = weightQuery(query, snapshot.lexical);
-  const sentences: ScoredSentence[] = [];
-  candidates.forEach((candidate, candidateIndex) => {
-    const terms = passageTerms(snapshot, candidate.passage);
-    const scores = scoreSentences(weighted, terms.sentences, terms.title);
-    const articleLength = snapshot.articles.get(candidate.passage.articleId)!.text.length || 1;
-    candidate.passage.sentences.forEach(([start, end], position) => {
-      const { score, coverage, typed, continues } = scores[position]!;
-      // Ties go to the better passage and to earlier sentences of the article (news leads carry the facts).
-      const ranked = score + 0.3 * candidate.confidence - 0.02 * (start / articleLength);
-      sentences.push({ articleId: candidate.passage.articleId, candidateIndex, start, end, score: ranked, coverage, typed, continues, position });
-    });
-  });
-  return sentences;
+function scoreCandidateSentences(snapshot: IndexSnapshot, query: AnalyzedQuery, candidates: Candidate[], model: SentenceModel): ScoredSentence[] {
+  return candidateSentences(snapshot, query, candidates).map((sentence) => ({
+    ...sentence,
+    score: answerLikelihood(model, sentence.features),
+    passage: sentence.candidateIndex,
+    key: `${sentence.articleId}:${sentence.start}:${sentence.end}`,
+  }));
 }
 
-export function composeAnswer(snapshot: IndexSnapshot, query: AnalyzedQuery, candidates: Candidate[], options: ComposeOptions = DEFAULT_COMPOSE): Answer {
+export function composeAnswer(snapshot: IndexSnapshot, query: AnalyzedQuery, candidates: Candidate[], options: ComposeOptions = DEFAULT_COMPOSE, model: SentenceModel = loadSentenceModel()): Answer {
   // The fused ranking decides the order; any of the first few passages being clearly relevant decides `found`.
   const threshold = options.foundThreshold[query.lang];
   const found = isFound(candidates, threshold);
   if (!found) return { question: query.text, lang: query.lang, found: false, kind: "none", asked: query.answerType, quotes: [], citations: [], results: [] };
 
-  const relevant = candidates.filter((candidate) => candidate.confidence >= threshold * 0.75).slice(0, options.maxResults);
-  const scored = scoreCandidateSentences(snapshot, query, relevant);
+  const relevant = relevantCandidates(query, candidates, options);
+  const scored = scoreCandidateSentences(snapshot, query, relevant, model);
   const quotedPool = scored.filter((sentence) => sentence.candidateIndex < options.quotePassages);
-  const ranked = [...quotedPool].sort((a, b) => b.score - a.score);
-  const top = ranked[0]!;
-  const kind: AnswerKind = top.typed && top.coverage >= DIRECT_MIN_COVERAGE ? "direct" : "related";
+  const choice = chooseSentences(quotedPool, modelChoiceRule<ScoredSentence>(model, options.maxQuotedSentences))!;
+  const top = choice.best;
+  const kind: AnswerKind = choice.direct ? "direct" : "related";
   const best = kind === "direct" ? top : undefined;
-  // A best sentence that continues the previous one ("Tidak lebih dari Rp 8 miliar.") is quoted with it.
-  const context = top.continues ? quotedPool.find((sentence) => sentence.candidateIndex === top.candidateIndex && sentence.position === top.position - 1) : undefined;
-  const chosen = dedupeOverlapping([top, ...(context ? [context] : []), ...ranked.filter((sentence) => sentence.score >= top.score * 0.6)]).slice(0, options.maxQuotedSentences);
+  const chosen = choice.quoted;
 
   const citations: Citation[] = [];
   /** An article's citation, located at its first quoted sentence (its page, Pasal or heading, and a link there). */
@@ -153,9 +131,8 @@ export function isFound(candidates: Candidate[], threshold: number): boolean {
 function dedupeOverlapping(sentences: ScoredSentence[]): ScoredSentence[] {
   const seen = new Set<string>();
   return sentences.filter((sentence) => {
-    const key = `${sentence.articleId}:${sentence.start}:${sentence.end}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    if (seen.has(sentence.key)) return false;
+    seen.add(sentence.key);
     return true;
   });
 }

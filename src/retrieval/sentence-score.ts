@@ -3,9 +3,9 @@ import { holdsNewAnswer, type AnswerType, type SentenceAnswers } from "./answer-
 import type { AnalyzedQuery } from "./query.js";
 
 /**
- * The one sentence scorer: retrieval ranks a passage by its best sentence and quoting highlights the best
- * sentence of the best passages, both with this score, so the sentence that made a passage win is the one the
- * user sees in bold.
+ * The one sentence scorer: retrieval ranks a passage by its best sentence, and the answer model that picks the
+ * bold sentence among the best passages (answer/sentence-features.ts) reads its coverage and answer types, so
+ * ranking and highlighting weigh the question's words the same way.
  */
 
 /** A question's concepts with IDF weights, prepared once per question for scoring sentences. */
