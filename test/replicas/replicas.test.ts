@@ -12,6 +12,7 @@ import { SEED_TRAFFIC_QUESTIONS } from "../helpers/seed-traffic.js";
 import { percentile, until } from "../reliability/helpers.js";
 import { runQuestionLoad } from "./question-load.js";
 import { RoundRobinProxy } from "./round-robin-proxy.js";
+import { positiveIntFromEnv } from "../helpers/env.js";
 
 /*
  * Two real bot processes in webhook mode behind a round-robin proxy on 127.0.0.1, sharing one knowledge folder,
@@ -29,13 +30,9 @@ import { RoundRobinProxy } from "./round-robin-proxy.js";
  * marked the update handled — is checked update by update.
  */
 
-const int = (name: string, fallback: number): number => {
-  const value = Number(process.env[name]);
-  return Number.isSafeInteger(value) && value > 0 ? value : fallback;
-};
-const USERS = int("REPLICAS_USERS", 10);
-const QUESTIONS = int("REPLICAS_QUESTIONS", 3);
-const ANSWER_TIMEOUT_MS = int("REPLICAS_ANSWER_TIMEOUT_MS", 120_000);
+const USERS = positiveIntFromEnv("REPLICAS_USERS", 10);
+const QUESTIONS = positiveIntFromEnv("REPLICAS_QUESTIONS", 3);
+const ANSWER_TIMEOUT_MS = positiveIntFromEnv("REPLICAS_ANSWER_TIMEOUT_MS", 120_000);
 /** Questions per user and minute: above what a load user asks, low enough that one user can go over it quickly. */
 const RATE_LIMIT = QUESTIONS + 2;
 const TOKEN = "7000000011:AAReplicaSuiteSecretPart_x8Qe3";
