@@ -236,7 +236,8 @@ describe("two replicas behind a load balancer, one shared knowledge base, shared
     const startAt = Math.max(stopAt + 1, Math.floor((2 * total) / 3));
     // Long enough for every replica to notice (commands fail at once) and for ioredis to retry (every 2 s at most).
     const minimumOutageMs = 3_000;
-    let down: { from: number; roundTrips: number[]; seconds?: number } | undefined;
+    let down: { from: number; roundTrips: number[]; answerWhileDown?: BotMessage; seconds?: number } | undefined;
+    const probe = api.privateChat({ id: 740_002, first_name: "Rina", language_code: "id" });
     const retriesBefore = api.webhookAttempts().filter((a) => a.outcome === "retry").length;
     let load;
     try {
@@ -253,6 +254,8 @@ describe("two replicas behind a load balancer, one shared knowledge base, shared
           } else if (down && down.seconds === undefined) {
             down.roundTrips.push(roundTripMs);
             if (answered === startAt) {
+              await api.sendUserMessage({ chat: probe, text: BUTTON_QUESTION });
+              down.answerWhileDown = await api.waitForBotMessage({ chat: probe, timeoutMs: 60_000 });
               await new Promise((resolve) => setTimeout(resolve, down!.from + minimumOutageMs - Date.now()));
               down.seconds = (Date.now() - down.from) / 1000;
               await redis.start();
@@ -276,6 +279,9 @@ describe("two replicas behind a load balancer, one shared knowledge base, shared
     console.info(`[replicas] Redis stopped and restarted: ${JSON.stringify(report)}`);
     expect(report.answered).toBe(total);
     expect(report.answeredWhileRedisDown?.n).toBeGreaterThan(0);
+    // The documented degradation: an answer, without buttons whose data the other replica could not find.
+    expect(down!.answerWhileDown!.text).toContain("Bandung Barat");
+    expect(buttonsOf(down!.answerWhileDown!)).toEqual([]);
     // De-duplication falls back to each replica's memory, which is enough when nothing is redelivered.
     expect(duplicates).toEqual([]);
     for (const [name, bot] of replicas) {
