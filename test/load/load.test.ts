@@ -6,6 +6,7 @@ import { tail } from "../e2e/bot-process.js";
 import type { BotMessage, ChatHandle } from "../fake-bot-api/index.js";
 import { SEED_TRAFFIC_QUESTIONS } from "../helpers/seed-traffic.js";
 import { botPid, percentile, rssMb, startWorld, USERNAME, type World } from "../reliability/helpers.js";
+import { positiveIntFromEnv } from "../helpers/env.js";
 
 /*
  * Bounded load test: LOAD_USERS simulated users (in groups of LOAD_GROUP_SIZE, each asking with /ask@Bot so
@@ -24,19 +25,15 @@ import { botPid, percentile, rssMb, startWorld, USERNAME, type World } from "../
  * All traffic stays on 127.0.0.1.
  */
 
-const int = (name: string, fallback: number): number => {
-  const value = Number(process.env[name]);
-  return Number.isSafeInteger(value) && value > 0 ? value : fallback;
-};
-const USERS = int("LOAD_USERS", 10);
-const QUESTIONS = int("LOAD_QUESTIONS", 5);
-const ROUNDS = int("LOAD_ROUNDS", 1);
-const GROUP_SIZE = int("LOAD_GROUP_SIZE", 5);
+const USERS = positiveIntFromEnv("LOAD_USERS", 10);
+const QUESTIONS = positiveIntFromEnv("LOAD_QUESTIONS", 5);
+const ROUNDS = positiveIntFromEnv("LOAD_ROUNDS", 1);
+const GROUP_SIZE = positiveIntFromEnv("LOAD_GROUP_SIZE", 5);
 /** RSS may rise this much above its end-of-warm-up value at any moment (V8 grows the heap before collecting). */
-const RSS_GROWTH_BOUND_MB = int("LOAD_RSS_GROWTH_MB", 200);
+const RSS_GROWTH_BOUND_MB = positiveIntFromEnv("LOAD_RSS_GROWTH_MB", 200);
 /** The median RSS of the last round may exceed that of the first round after warm-up by at most this: a leak. */
-const RSS_TREND_BOUND_MB = int("LOAD_RSS_TREND_MB", 50);
-const ANSWER_TIMEOUT_MS = int("LOAD_ANSWER_TIMEOUT_MS", 120_000);
+const RSS_TREND_BOUND_MB = positiveIntFromEnv("LOAD_RSS_TREND_MB", 50);
+const ANSWER_TIMEOUT_MS = positiveIntFromEnv("LOAD_ANSWER_TIMEOUT_MS", 120_000);
 
 const POOL = [
   ...SEED_TRAFFIC_QUESTIONS,

@@ -28,10 +28,11 @@ export class UpdateInProgressError extends Error {
 /** Telegram keeps an undelivered update for 24 hours; a "handled" mark never needs to outlive that. */
 const HANDLED_TTL_SECONDS = 24 * 60 * 60;
 /**
- * How long a claim holds while its update is handled. Answers take seconds, and the webhook acknowledges an
- * update after 8 s anyway; a replica killed mid-update blocks its redelivery for at most this long.
+ * How long a claim holds unless renewed. The replica handling the update renews it every third of that, so an
+ * update may take as long as it needs, while one held by a replica that was killed mid-update is free for a
+ * survivor within this many seconds (plus the sender's retry back-off). A third leaves room for a busy event loop.
  */
-export const CLAIM_LEASE_SECONDS = 60;
+export const CLAIM_LEASE_SECONDS = 15;
 /** Recent update ids remembered by one process (a redelivery comes within minutes, not thousands of updates later). */
 const LOCAL_CLAIMS = 10_000;
 export const CLAIMS_DEGRADED = "redelivered updates may be answered twice";
@@ -57,6 +58,8 @@ export class LocalUpdateClaims implements UpdateClaims {
  */
 export class RedisUpdateClaims implements UpdateClaims {
   private readonly fallback = new LocalUpdateClaims();
+  /** Lease renewals of the updates this replica is handling. */
+  private readonly renewals = new Map<number, NodeJS.Timeout>();
 
   constructor(
     private readonly connection: RedisConnection,
@@ -68,7 +71,13 @@ export class RedisUpdateClaims implements UpdateClaims {
     try {
       const won = (await this.connection.redis.set(key, "handling", "EX", this.leaseSeconds, "NX")) === "OK";
       // Remembered locally too, so an outage right after this claim still recognises a redelivery here.
-      if (won) return this.fallback.claim(updateId);
+      if (won) {
+        const local = await this.fallback.claim(updateId);
+        // Handled here before, while Redis was away (it came back empty): recorded as handled, not held.
+        if (local === "handled") await this.finish(updateId);
+        else this.keepRenewing(updateId);
+        return local;
+      }
       return (await this.connection.redis.get(key)) === "handled" ? "handled" : "in-progress";
     } catch (error) {
       this.connection.health.failed(CLAIMS_DEGRADED, error);
@@ -77,12 +86,23 @@ export class RedisUpdateClaims implements UpdateClaims {
   }
 
   async finish(updateId: number): Promise<void> {
+    clearInterval(this.renewals.get(updateId));
+    this.renewals.delete(updateId);
     try {
       await this.connection.redis.set(keyOf(updateId), "handled", "EX", HANDLED_TTL_SECONDS);
     } catch (error) {
       this.connection.health.failed(CLAIMS_DEGRADED, error);
     }
   }
+
+  private keepRenewing(updateId: number): void {
+    const renew = (): void => {
+      this.connection.redis.eval(RENEW_IF_HANDLING, 1, keyOf(updateId), this.leaseSeconds).catch((error: unknown) => this.connection.health.failed(CLAIMS_DEGRADED, error));
+    };
+    this.renewals.set(updateId, setInterval(renew, (this.leaseSeconds * 1000) / 3).unref());
+  }
 }
 
+/** Extends a lease only while it still says "handling", so a late renewal never shortens a "handled" mark. */
+const RENEW_IF_HANDLING = `if redis.call("GET", KEYS[1]) == "handling" then return redis.call("EXPIRE", KEYS[1], ARGV[1]) end return 0`;
 const keyOf = (updateId: number): string => `tanya:update:${updateId}`;

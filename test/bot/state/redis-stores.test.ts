@@ -107,11 +107,37 @@ describe("Redis stores", () => {
   });
 
   it("a claim whose replica died (never finished) runs out, and the update is handled on a later redelivery", async () => {
-    const [dead, survivor] = [new RedisUpdateClaims(await connection(), 1), new RedisUpdateClaims(await connection(), 1)];
+    const deadConnection = await connection();
+    const [dead, survivor] = [new RedisUpdateClaims(deadConnection, 1), new RedisUpdateClaims(await connection(), 1)];
     expect(await dead.claim(900)).toBe("handle");
     expect(await survivor.claim(900)).toBe("in-progress");
+    // Its process is gone: nothing renews the lease any more.
+    deadConnection.redis.disconnect();
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(await survivor.claim(900)).toBe("handle");
+    await survivor.finish(900);
+  });
+
+  it("an update handled before Redis lost its data is still skipped, on this replica and then on the others", async () => {
+    const [one, two] = [new RedisUpdateClaims(await connection()), new RedisUpdateClaims(await connection())];
+    expect(await one.claim(902)).toBe("handle");
+    await one.finish(902);
+    const client = server.client();
+    await client.flushall();
+    await client.quit();
+    expect(await one.claim(902)).toBe("handled");
+    expect(await two.claim(902)).toBe("handled");
+  });
+
+  it("a claim held by a live replica is renewed for as long as its update takes, and ends as handled", async () => {
+    const [slow, other] = [new RedisUpdateClaims(await connection(), 1), new RedisUpdateClaims(await connection(), 1)];
+    expect(await slow.claim(901)).toBe("handle");
+    // Three leases long: without renewal the other replica would take the update over and answer it again.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await other.claim(901)).toBe("in-progress");
+    await slow.finish(901);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await other.claim(901)).toBe("handled");
   });
 
   it("statistics from two replicas add up: counts, most asked, a changed vote", async () => {
