@@ -1,17 +1,22 @@
+import os from "node:os";
 import path from "node:path";
 import { createWorker, OEM, PSM, type Worker as TesseractWorker } from "tesseract.js";
 import { loadSettings } from "../../config/settings.js";
 import { OCR_LANGUAGES, prepareLanguageFolder } from "./language-data.js";
 
-/** A tesseract worker left unused this long is terminated (it holds ~100 MB); the next scan starts a new one. */
+/** Tesseract workers left unused this long are terminated (each holds ~100 MB); the next scan starts new ones. */
 const IDLE_MS = 60_000;
+/**
+ * Pages recognised at once. Tesseract reads a page on one core (~3.4 s of CPU at 300 dpi), so on two cores two
+ * workers halve the time per page of a scan; the main thread only passes images along and keeps answering.
+ */
+export const OCR_WORKERS = Math.max(1, Math.min(2, os.availableParallelism()));
 
-let worker: Promise<TesseractWorker> | undefined;
+let workers: Promise<TesseractWorker[]> | undefined;
 let busy = 0;
 let idleTimer: NodeJS.Timeout | undefined;
 
-async function startWorker(): Promise<TesseractWorker> {
-  const langPath = await prepareLanguageFolder(path.join(loadSettings().modelsDir, "tesseract"));
+async function startWorker(langPath: string): Promise<TesseractWorker> {
   // langPath + cacheMethod "none": the packaged models are read from disk and nothing is fetched or cached
   // elsewhere (without langPath tesseract.js downloads them from a CDN). LSTM-only matches the best_int models.
   const created = await createWorker([...OCR_LANGUAGES], OEM.LSTM_ONLY, { langPath, cacheMethod: "none", gzip: true });
@@ -20,19 +25,32 @@ async function startWorker(): Promise<TesseractWorker> {
   return created;
 }
 
-/** Runs `work` on the shared tesseract worker (created on first use, terminated after IDLE_MS unused). */
-export async function withTesseract<T>(work: (tesseract: TesseractWorker) => Promise<T>): Promise<T> {
+async function startWorkers(): Promise<TesseractWorker[]> {
+  // Once, before the workers start: they would otherwise copy the same language files side by side.
+  const langPath = await prepareLanguageFolder(path.join(loadSettings().modelsDir, "tesseract"));
+  const started = await Promise.allSettled(Array.from({ length: OCR_WORKERS }, () => startWorker(langPath)));
+  const failed = started.find((result) => result.status === "rejected");
+  const running = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  if (failed) {
+    await Promise.all(running.map((worker) => worker.terminate()));
+    throw failed.reason;
+  }
+  return running;
+}
+
+/** Runs `work` on the shared tesseract workers (created on first use, terminated after IDLE_MS unused). */
+export async function withTesseract<T>(work: (tesseract: TesseractWorker[]) => Promise<T>): Promise<T> {
   clearTimeout(idleTimer);
   busy++;
   try {
-    if (!worker) {
-      const starting = startWorker();
-      worker = starting;
+    if (!workers) {
+      const starting = startWorkers();
+      workers = starting;
       starting.catch(() => {
-        if (worker === starting) worker = undefined; // a failed start is retried by the next call
+        if (workers === starting) workers = undefined; // a failed start is retried by the next call
       });
     }
-    return await work(await worker);
+    return await work(await workers);
   } finally {
     busy--;
     if (busy === 0) {
@@ -42,12 +60,12 @@ export async function withTesseract<T>(work: (tesseract: TesseractWorker) => Pro
   }
 }
 
-/** Terminates the tesseract worker, if any (tests, process exit, idle). */
+/** Terminates the tesseract workers, if any (tests, process exit, idle). */
 export async function stopTesseract(): Promise<void> {
   clearTimeout(idleTimer);
-  const running = worker;
-  worker = undefined;
-  if (running) await (await running.catch(() => undefined))?.terminate();
+  const running = workers;
+  workers = undefined;
+  if (running) await Promise.all(((await running.catch(() => undefined)) ?? []).map((worker) => worker.terminate()));
 }
 
 /**
