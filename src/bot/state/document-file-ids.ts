@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../../config/logger.js";
-import { replaceFileAtomically } from "../../util/durable-fs.js";
 import { sha256Bytes } from "../../util/sha256.js";
+import { CoalescedWriter, readStateFile } from "../json-state-file.js";
 import { LruCache } from "../lru.js";
 
 /**
@@ -35,20 +35,25 @@ interface StoredFileIds {
   entries: Array<[key: string, fileId: string, expiresAt: number]>;
 }
 
+/** Accepts only well-formed entries; anything else in the file is dropped. */
+function sanitise(raw: unknown): StoredFileIds {
+  const entries = (raw as Partial<StoredFileIds> | null)?.entries;
+  if (!Array.isArray(entries)) throw new Error("no entries list");
+  return { entries: entries.filter((entry): entry is StoredFileIds["entries"][number] => Array.isArray(entry) && typeof entry[0] === "string" && typeof entry[1] === "string" && typeof entry[2] === "number") };
+}
+
 /**
- * One process: an LRU in memory, saved in DATA_DIR as one small JSON file replaced atomically after every
- * change (changes are rare: one per uploaded or first-sent document).
+ * One process: an LRU in memory, saved in DATA_DIR as one small JSON file like the other bot state files
+ * (json-state-file.ts: written atomically, a damaged file moved aside). Changes are rare: one per uploaded or
+ * first-sent document, so each is written at once.
  */
 export class LocalDocumentFileIds implements DocumentFileIds {
   private readonly cache: LruCache<string>;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writer: CoalescedWriter;
 
-  private constructor(
-    private readonly file: string | undefined,
-    private readonly logger: Logger | undefined,
-    now: () => number,
-  ) {
+  private constructor(file: string | undefined, logger: Logger | undefined, now: () => number) {
     this.cache = new LruCache(MAX_DOCUMENT_FILE_IDS, FILE_ID_TTL_MS, now);
+    this.writer = new CoalescedWriter(file, () => JSON.stringify({ entries: [...this.cache.live()] } satisfies StoredFileIds), logger, 0, "document file ids");
   }
 
   static inMemory(now: () => number = Date.now): LocalDocumentFileIds {
@@ -57,15 +62,10 @@ export class LocalDocumentFileIds implements DocumentFileIds {
 
   static async open(dataDir: string, logger?: Logger, now: () => number = Date.now): Promise<LocalDocumentFileIds> {
     const file = path.join(dataDir, DOCUMENT_FILE_IDS_FILE);
+    const stored = await readStateFile(file, sanitise, logger, "document file ids");
+    await fs.mkdir(dataDir, { recursive: true });
     const store = new LocalDocumentFileIds(file, logger, now);
-    try {
-      const stored = JSON.parse(await fs.readFile(file, "utf8")) as StoredFileIds;
-      for (const [key, fileId, expiresAt] of stored.entries) {
-        if (typeof key === "string" && typeof fileId === "string" && typeof expiresAt === "number") store.cache.set(key, fileId, expiresAt);
-      }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") logger?.warn({ file, reason: (error as Error).message }, "document file ids unreadable; source documents will be uploaded again");
-    }
+    for (const [key, fileId, expiresAt] of stored?.entries ?? []) store.cache.set(key, fileId, expiresAt);
     return store;
   }
 
@@ -75,29 +75,15 @@ export class LocalDocumentFileIds implements DocumentFileIds {
 
   async set(key: string, fileId: string): Promise<void> {
     this.cache.set(key, fileId);
-    this.save();
+    this.writer.changed();
   }
 
   async delete(key: string): Promise<void> {
     this.cache.delete(key);
-    this.save();
+    this.writer.changed();
   }
 
-  async close(): Promise<void> {
-    await this.writing;
-  }
-
-  private save(): void {
-    const file = this.file;
-    if (!file) return;
-    const entries = [...this.cache.live()];
-    const text = JSON.stringify({ entries } satisfies StoredFileIds);
-    // Writes run one after another, so the last change is the one on disk.
-    this.writing = this.writing
-      .then(async () => {
-        await fs.mkdir(path.dirname(file), { recursive: true });
-        await replaceFileAtomically(file, text);
-      })
-      .catch((error: unknown) => this.logger?.warn({ file, reason: (error as Error).message }, "could not save document file ids"));
+  close(): Promise<void> {
+    return this.writer.flush();
   }
 }
