@@ -1,10 +1,12 @@
 import type { Worker } from "node:worker_threads";
 import { startWorker } from "../util/worker-thread.js";
 import type { ModelSource } from "./feature-extractor.js";
-import type { EmbedRequest, PassageWorkerMessage } from "./passage-worker-protocol.js";
+import type { EmbedRequest, PassageWorkerMessage, StopRequest } from "./passage-worker-protocol.js";
 
 /** An idle worker holds a second copy of the model; let it go when refreshes stop. */
 const IDLE_MS = 60_000;
+/** A worker asked to stop finishes its batch first (well under a second); past this it is terminated anyway. */
+const STOP_GRACE_MS = 30_000;
 
 /**
  * The main thread's handle on the passage-embedding worker: started on the first request (so start-up does not
@@ -30,7 +32,7 @@ export class PassageWorker {
     clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = undefined;
-    await worker?.terminate();
+    if (worker) await stopGracefully(worker);
   }
 
   private run(texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]> {
@@ -71,6 +73,29 @@ export class PassageWorker {
       this.worker = undefined;
       clearTimeout(this.idleTimer);
     }
-    void worker.terminate();
+    void stopGracefully(worker);
   }
+}
+
+/**
+ * Asks the worker to stop after its current batch and waits for it to exit. `terminate()` on a thread inside
+ * ONNX Runtime's synchronous run aborts the whole process ("terminate called after throwing Napi::Error"), so it
+ * is only the fallback for a worker that does not answer.
+ */
+function stopGracefully(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const terminate = (): void => void worker.terminate().then(() => resolve());
+    const fallback = setTimeout(terminate, STOP_GRACE_MS).unref();
+    worker.once("exit", () => {
+      clearTimeout(fallback);
+      resolve();
+    });
+    // Held until it exits: an idle worker is unref'd, and whoever awaits the stop must not see the loop run dry.
+    worker.ref();
+    try {
+      worker.postMessage({ type: "stop" } satisfies StopRequest);
+    } catch {
+      terminate(); // already gone
+    }
+  });
 }

@@ -4,6 +4,11 @@ export interface EmbedRequest {
   texts: string[];
 }
 
+/** Stop after the batch in progress: release the session, then exit (see PassageWorker.dispose). */
+export interface StopRequest {
+  type: "stop";
+}
+
 export type PassageWorkerMessage =
   /** One batch's vectors, in order; their buffers are transferred, not copied. */
   | { type: "batch"; vectors: Float32Array[] }

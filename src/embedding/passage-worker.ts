@@ -7,7 +7,7 @@ import os from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { FeatureExtractionPipeline } from "@huggingface/transformers";
 import { embedInBatches, loadExtractor, type ModelSource } from "./feature-extractor.js";
-import type { EmbedRequest, PassageWorkerMessage } from "./passage-worker-protocol.js";
+import type { EmbedRequest, PassageWorkerMessage, StopRequest } from "./passage-worker-protocol.js";
 
 /** How much lower than the bot's own threads this worker runs: refreshes use the idle CPU, questions go first. */
 const NICENESS_ABOVE_MAIN = 10;
@@ -27,6 +27,10 @@ function yieldCpuToQuestions(): void {
 
 const port = parentPort!;
 let extractor: Promise<FeatureExtractionPipeline> | undefined;
+let working = false;
+let stopping = false;
+
+class Stopped extends Error {}
 
 async function embed(request: EmbedRequest): Promise<void> {
   if (!extractor) {
@@ -35,10 +39,33 @@ async function embed(request: EmbedRequest): Promise<void> {
   }
   await embedInBatches(await extractor, request.texts, (vectors) => {
     port.postMessage({ type: "batch", vectors } satisfies PassageWorkerMessage, vectors.map((vector) => vector.buffer as ArrayBuffer));
+    // Between two forward passes is the one safe place to stop: ending the thread inside ONNX Runtime's
+    // synchronous run aborts the whole process.
+    if (stopping) throw new Stopped();
   });
   port.postMessage({ type: "done" } satisfies PassageWorkerMessage);
 }
 
-port.on("message", (request: EmbedRequest) => {
-  embed(request).catch((error: unknown) => port.postMessage({ type: "failed", message: error instanceof Error ? error.message : String(error) } satisfies PassageWorkerMessage));
+/** Releases the ONNX session, then ends this thread (exit code 0). */
+async function shutdown(): Promise<never> {
+  const loaded = await extractor?.catch(() => undefined);
+  await loaded?.dispose().catch(() => undefined);
+  process.exit(0);
+}
+
+port.on("message", (message: EmbedRequest | StopRequest) => {
+  if (message.type === "stop") {
+    stopping = true;
+    if (!working) void shutdown();
+    return;
+  }
+  working = true;
+  embed(message)
+    .catch((error: unknown) => {
+      if (!(error instanceof Stopped)) port.postMessage({ type: "failed", message: error instanceof Error ? error.message : String(error) } satisfies PassageWorkerMessage);
+    })
+    .finally(() => {
+      working = false;
+      if (stopping) void shutdown();
+    });
 });
