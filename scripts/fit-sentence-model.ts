@@ -97,7 +97,11 @@ function fit(questions: readonly DumpedQuestion[], objective: Objective): Omit<S
   }
   let [plattScale, plattBias] = [1, 0];
   if (objective === "listwise") {
-    const scored = standardised.flat().map((row) => ({ z: z(row.x), y: row.y }));
+    // On the standardised score: a listwise score has no fixed scale, and a wide one makes this descent overshoot.
+    const unscaled = standardised.flat().map((row) => ({ z: z(row.x), y: row.y }));
+    const zMean = unscaled.reduce((sum, row) => sum + row.z, 0) / unscaled.length;
+    const zScale = Math.sqrt(unscaled.reduce((sum, row) => sum + (row.z - zMean) ** 2, 0) / unscaled.length) || 1;
+    const scored = unscaled.map((row) => ({ z: (row.z - zMean) / zScale, y: row.y }));
     for (let step = 0; step < STEPS; step++) {
       let [gradientScale, gradientBias] = [0, 0];
       for (const row of scored) {
@@ -108,6 +112,8 @@ function fit(questions: readonly DumpedQuestion[], objective: Objective): Omit<S
       plattScale -= (LEARNING_RATE * gradientScale) / scored.length;
       plattBias -= (LEARNING_RATE * gradientBias) / scored.length;
     }
+    // Back to the unstandardised score: scale·(z − mean)/sd + bias.
+    [plattScale, plattBias] = [plattScale / zScale, plattBias - (plattScale * zMean) / zScale];
   }
   const raw = w.map((weight, j) => (plattScale * weight) / scale[j]!);
   const weights = Object.fromEntries(FEATURE_NAMES.map((name, j) => [name, raw[j]!])) as Record<FeatureName, number>;
@@ -203,6 +209,10 @@ async function main(): Promise<void> {
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as DumpedQuestion)
+    .map((question) => {
+      if (question.sentences.some((sentence) => sentence.features.length !== FEATURE_NAMES.length)) throw new Error(`${dump}: written for another feature list than sentence-features.ts; dump again`);
+      return question;
+    })
     .map((question) => ({ ...question, sentences: question.sentences.filter((sentence) => sentence.passage < passages) }));
   const halves = [questions.filter((_, i) => i % 2 === 0), questions.filter((_, i) => i % 2 === 1)] as const;
 
