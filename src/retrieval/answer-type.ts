@@ -54,8 +54,10 @@ const SENTENCE_PATTERNS: Record<AnswerType, RegExp> = {
   // Digits (with or without "Rp", "%", units), or a number word ("lima", "puluhan", "Rp8 miliar").
   number: new RegExp(`(\\d+(?:[.,]\\d+)*)|\\b(${NUMBER_WORDS}|persen)\\b`, "giu"),
   // A title followed by a capitalised word, two capitalised words in a row (a full name) after the first word,
-  // or a capitalised word after a lower-case one (a single name: "… diproklamasikan Soekarno").
-  person: new RegExp(`\\b(?:${eitherCase(TITLES)})\\.? +(\\p{Lu}[\\p{L}'.-]*)|[^.!?\\s]\\s+(\\p{Lu}[\\p{L}'.-]+ +(?:(?:bin|binti|van|von|de|da|al|el) +)?\\p{Lu}[\\p{L}'.-]+)|\\p{Ll}[\\p{Ll},]* +(\\p{Lu}\\p{Ll}[\\p{L}'.-]*)`, "gu"),
+  // a capitalised word after a lower-case one (a single name: "… diproklamasikan Soekarno"), or the agent of a
+  // passive ("dilakukan oleh tim evaluator"): in government texts who does something is as often a team, an
+  // office or a ministry as a person ("oleh karena itu", therefore, is not an agent).
+  person: new RegExp(`\\b(?:${eitherCase(TITLES)})\\.? +(\\p{Lu}[\\p{L}'.-]*)|[^.!?\\s]\\s+(\\p{Lu}[\\p{L}'.-]+ +(?:(?:bin|binti|van|von|de|da|al|el) +)?\\p{Lu}[\\p{L}'.-]+)|\\p{Ll}[\\p{Ll},]* +(\\p{Lu}\\p{Ll}[\\p{L}'.-]*)|\\b[Oo]leh +(?!(?:karena|sebab)\\b)(\\p{L}[\\p{L}'.-]*)`, "gu"),
   // A preposition or place noun followed by a capitalised name, or a name after a lower-case word ("… dan
   // Nigeria terbawah"): countries and cities are often named bare.
   place: new RegExp(`\\b(?:${eitherCase(`di|ke|dari|dekat|in|at|near|${PLACE_NOUNS}`)}) +(\\p{Lu}[\\p{L}'.-]*)|\\p{Ll}[\\p{Ll},]* +(\\p{Lu}\\p{Ll}[\\p{L}'.-]*)`, "gu"),

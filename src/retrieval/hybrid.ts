@@ -3,7 +3,7 @@ import type { IndexSnapshot, StoredPassage } from "../index/snapshot.js";
 import type { Language } from "./language.js";
 import { passageTerms } from "./passage-terms.js";
 import { bestSentenceScore, weightQuery } from "./sentence-score.js";
-import { coverage, type AnalyzedQuery } from "./query.js";
+import { coverage, namesMentioned, type AnalyzedQuery } from "./query.js";
 
 export interface FusionSettings {
   /**
@@ -49,6 +49,8 @@ export interface Candidate {
   fused: number;
   /** Share of the question's concepts the passage (with its title) mentions. */
   coverage: number;
+  /** Share of the question's names the passage (with its title) mentions (query.ts namesMentioned). */
+  names: number;
   /** 0–1 relevance estimate combining both signals; decides `found`. */
   confidence: number;
 }
@@ -62,17 +64,20 @@ export interface Candidate {
  */
 export const CONFIDENCE: { denseBaseline: Record<Language, number>; denseShare: Record<Language, number> } = {
   denseBaseline: { id: 0.2, en: 0.2 },
-  denseShare: { id: 0.3, en: 0.5 },
+  denseShare: { id: 0.2, en: 0.6 },
 };
 
 /**
  * Maps raw signals to a 0–1 confidence: concept coverage, comparable across languages and models, and dense
  * similarity above the language's baseline. English questions reach Indonesian passages through translation,
- * which covers fewer of their concepts, so for them dense similarity weighs as much as coverage.
+ * which covers fewer of their concepts, so for them dense similarity weighs more. Coverage counts only as far as
+ * the passage mentions the question's names: a passage that shares a question's common words but not its
+ * subject is about something else (against the seed articles, most wrongly found dev questions were of that
+ * kind; docs/benchmarks.md "Calibrating found").
  */
-export function confidenceOf(dense: number, covered: number, lang: Language, denseShare = CONFIDENCE.denseShare[lang]): number {
+export function confidenceOf(dense: number, covered: number, names: number, lang: Language, denseShare = CONFIDENCE.denseShare[lang]): number {
   const denseNorm = Math.min(1, Math.max(0, (dense - CONFIDENCE.denseBaseline[lang]) / 0.35));
-  return denseShare * denseNorm + (1 - denseShare) * covered;
+  return denseShare * denseNorm + (1 - denseShare) * covered * names;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -139,8 +144,10 @@ export async function retrieve(snapshot: IndexSnapshot, embedder: Embedder, quer
     const passage = snapshot.passagesByLabel.get(label);
     if (!passage) continue;
     const terms = passageTerms(snapshot, passage);
-    const covered = coverage(query.termGroups, new Set([...terms.title, ...terms.sentences.flatMap((sentence) => [...sentence.terms])]));
-    candidates.push({ passage, dense: similarity, lexical: lexical.get(label) ?? 0, fused, coverage: covered, confidence: confidenceOf(similarity, covered, query.lang) });
+    const passageTermSet = new Set([...terms.title, ...terms.sentences.flatMap((sentence) => [...sentence.terms])]);
+    const covered = coverage(query.termGroups, passageTermSet);
+    const names = namesMentioned(query, passageTermSet);
+    candidates.push({ passage, dense: similarity, lexical: lexical.get(label) ?? 0, fused, coverage: covered, names, confidence: confidenceOf(similarity, covered, names, query.lang) });
   }
   return candidates;
 }

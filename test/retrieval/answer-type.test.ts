@@ -56,6 +56,9 @@ describe("answer type in a sentence", () => {
     expect(holdsAnswerType("person", "Aplikasi itu diresmikan Bupati Abdullah Azwar Anas.")).toBe(true);
     expect(holdsAnswerType("person", "Menurut Menteri PANRB, pelatihan berlanjut.")).toBe(true);
     expect(holdsAnswerType("person", "Aplikasi itu diresmikan kemarin di kantor bupati.")).toBe(false);
+    // The agent of a passive answers "siapa yang …" too: a team or an office rather than a name.
+    expect(holdsAnswerType("person", "Evaluasi dilakukan oleh tim evaluator eksternal.")).toBe(true);
+    expect(holdsAnswerType("person", "oleh karena itu evaluasi ditunda sampai tahun depan.")).toBe(false);
   });
 
   it("places after a preposition or place noun", () => {
