@@ -51,6 +51,12 @@ const COMPACT_RATIO = 0.3;
 const EMBED_BATCH_PASSAGES = 256;
 /** BM25 additions are merged into the compact postings every this many batches (each merge is one pass). */
 const LEXICAL_MERGE_BATCHES = 16;
+/**
+ * A refresh that embedded at least this many passages (about half a minute of embedding or more) releases the
+ * embedder's passage model before writing, the refresh's memory peak: loading it again for a next refresh costs
+ * about a second, nothing next to that. Smaller refreshes (uploads, edits) keep it for the next one.
+ */
+const RELEASE_MODEL_AFTER_PASSAGES = 2_048;
 
 function storedPassage(label: number, passage: LocatedPassage): StoredPassage {
   const { articleId, index, start, end, firstPage, lastPage, ocr, section, chapter } = passage;
@@ -156,6 +162,7 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
   }
   options.onProgress?.(fresh.length, fresh.length);
   report.passagesEmbedded = fresh.length;
+  if (fresh.length >= RELEASE_MODEL_AFTER_PASSAGES) await embedder.releasePassageModel?.();
 
   const manifestArticles: Manifest["articles"] = {};
   for (const article of articles.values()) manifestArticles[article.id] = { file: article.file, contentHash: article.contentHash, labels: labelsOf.get(article.id) ?? [] };

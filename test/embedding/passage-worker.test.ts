@@ -67,6 +67,14 @@ describe("passage embedding in a worker thread", () => {
     expect(second).toEqual(expected);
   });
 
+  it("releases the passage model after the queued passages, and embeds again with a fresh worker afterwards", async () => {
+    const queued = embedder.embedPassages(PASSAGES.slice(0, 5));
+    await embedder.releasePassageModel();
+    const expected = await embedder.embedQueries(PASSAGES.slice(0, 5));
+    expect(await queued).toEqual(expected); // the release waited for it instead of stopping the worker mid-way
+    expect(await embedder.embedPassages(PASSAGES.slice(0, 5))).toEqual(expected);
+  });
+
   it("rejects with a clear error when the worker cannot load the model, and the next call starts a fresh worker", async () => {
     const fragile = await TransformersEmbedder.create(settings); // its worker starts on the first call below
     const onnx = path.join(modelDir, "onnx");
