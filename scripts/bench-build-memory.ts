@@ -1,11 +1,12 @@
 /**
- * Peak memory of a full index build, model excluded: `Engine.open` on a fresh data folder over the news articles
- * (written once as article files), with an instantaneous stand-in embedder, so the figure is the refresh's own
- * memory — scan, chunking, rendering, HNSW, BM25, write — in minutes instead of the real bench's 15–40.
+ * Peak memory of a full index build: `Engine.open` on a fresh data folder over the news articles (written once as
+ * article files). By default with an instantaneous stand-in embedder, so the figure is the refresh's own memory —
+ * scan, chunking, rendering, HNSW, BM25, write — in minutes instead of the real bench's 15–40; `--model` embeds
+ * with the real model (a memory timeline of the real build, without the bench's cold starts and questions).
  * Not a test: the figures depend on the machine. Prints one JSON object on stdout, a timeline on stderr.
  *
  * Usage: npx tsx scripts/bench-build-memory.ts [--articles 24508] [--knowledge /tmp/tanya-news-knowledge]
- *        [--data <eval data folder>] [--sample-ms 50] [--timeline-s 5]
+ *        [--data <eval data folder>] [--sample-ms 50] [--timeline-s 5] [--model]
  * The first run only writes the news files into the knowledge folder (streamed from the news file) and exits; the
  * next runs reuse them, so the measured process has never held the news file.
  */
@@ -16,9 +17,12 @@ import { Command, InvalidArgumentError } from "commander";
 import { createLogger } from "../src/config/logger.js";
 import { loadSettings } from "../src/config/settings.js";
 import type { Embedder } from "../src/embedding/embedder.js";
+import { TransformersEmbedder } from "../src/embedding/transformers-embedder.js";
 import { Engine } from "../src/engine/engine.js";
-import { seededRandom, writeNewsFiles } from "../src/eval/bench.js";
+import { seededRandom } from "../src/eval/bench.js";
+import { writeNewsFiles } from "../src/eval/news-files.js";
 import { resolveDataRoot } from "../src/eval/dataset.js";
+import { InstrumentedEmbedder } from "../src/eval/instrumented-embedder.js";
 import { round4 } from "../src/eval/metrics.js";
 
 const DIMENSIONS = 384;
@@ -105,8 +109,9 @@ const options = new Command("bench-build-memory")
   .option("--data <dir>", "evaluation data folder holding news/articles.jsonl (default: <project root>/../shared/eval)")
   .option("--sample-ms <n>", "memory sampling interval", positiveInt, 50)
   .option("--timeline-s <n>", "seconds between timeline lines on stderr", positiveInt, 5)
+  .option("--model", "embed with the real model (the product's embedder, passage worker included) instead of the stand-in")
   .parse()
-  .opts<{ articles: number; knowledge: string; data?: string; sampleMs: number; timelineS: number }>();
+  .opts<{ articles: number; knowledge: string; data?: string; sampleMs: number; timelineS: number; model?: boolean }>();
 
 const newsFiles = (): number => readdirSync(options.knowledge).filter((name) => name.endsWith(".txt")).length;
 mkdirSync(options.knowledge, { recursive: true });
@@ -118,14 +123,16 @@ if (newsFiles() < options.articles) {
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "tanya-build-memory-"));
-const embedder = new StandInEmbedder();
+const settings = loadSettings(process.env, { knowledgeDir: options.knowledge, dataDir });
+const standIn = new StandInEmbedder();
+const embedder = options.model ? new InstrumentedEmbedder(await TransformersEmbedder.create(settings)) : standIn;
 let opened = false;
-const stage = (): string => (opened ? "open" : embedder.passages === 0 ? "scan" : `embedded ${embedder.passages}`);
+const passagesDone = (): number => (embedder instanceof InstrumentedEmbedder ? embedder.passagesEmbedded : standIn.passages);
+const stage = (): string => (opened ? "open" : passagesDone() === 0 ? "scan" : `embedded ${passagesDone()}`);
 const sampler = new MemorySampler(stage, options.sampleMs, options.timelineS);
 const before = inMb(process.memoryUsage());
 const started = performance.now();
 try {
-  const settings = loadSettings(process.env, { knowledgeDir: options.knowledge, dataDir });
   const engine = await Engine.open({ settings, logger: createLogger(process.env.LOG_LEVEL ?? "warn"), embedder });
   opened = true;
   const seconds = (performance.now() - started) / 1000;

@@ -1,6 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
-import matter from "gray-matter";
+import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PROJECT_ROOT } from "../config/settings.js";
@@ -10,7 +9,7 @@ import { stopwords as indonesianStopwords } from "@orama/stopwords/indonesian";
 import { splitSentences } from "../passages/sentences.js";
 import type { Language } from "../retrieval/language.js";
 import { codeVersion, type CodeVersion } from "./code-version.js";
-import { jsonLines, type NewsArticle } from "./dataset.js";
+import { writeNewsFilesInChild } from "./news-files.js";
 import { copySeedKnowledge, currentGenerationDir, folderBytes, openEngineOn } from "./engine-setup.js";
 import { percentile, round4 } from "./metrics.js";
 import type { Progress } from "./progress.js";
@@ -166,21 +165,6 @@ export function generateQuestions(articles: readonly Article[], count: number, s
   return questions;
 }
 
-/**
- * The first `count` news articles as article files with front matter, the format admins use (see knowledge/).
- * Written while the news file is read, so the bench holds no copy of it during the build it measures. Returns how
- * many were written.
- */
-export async function writeNewsFiles(newsFile: string, count: number, knowledgeDir: string): Promise<number> {
-  let written = 0;
-  for await (const item of jsonLines<NewsArticle>(newsFile, count)) {
-    const meta = Object.fromEntries(Object.entries({ title: item.title, source: item.source, date: item.date, url: item.url }).filter(([, value]) => value));
-    writeFileSync(path.join(knowledgeDir, `${item.id}.txt`), matter.stringify(item.text, meta));
-    written++;
-  }
-  return written;
-}
-
 interface ColdStartRun {
   seconds: number;
   childImportedMs: number;
@@ -254,7 +238,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   try {
     // The articles go through the product's own path: files in the knowledge folder, scanned, parsed and
     // cleaned like an admin's files, so the unchanged refresh below is the real one (a stat per file).
-    const newsCount = await writeNewsFiles(newsFile, options.articles, workspace.knowledgeDir);
+    const newsCount = await writeNewsFilesInChild(newsFile, options.articles, workspace.knowledgeDir);
     options.progress.note(`bench: ${newsCount} news articles + ${seedCount} seed articles as files in ${workspace.knowledgeDir} → ${workspace.dataDir}`);
     const opened = await openEngineOn({ dataDir: workspace.dataDir, knowledgeDir: workspace.knowledgeDir, progress: options.progress });
     const { engine, embedder, report } = opened;
