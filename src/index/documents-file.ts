@@ -1,5 +1,5 @@
 import type { Article } from "../knowledge/article.js";
-import type { StoredDocuments, StoredPassage } from "./snapshot.js";
+import { PackedPassage, type StoredDocuments, type StoredPassage } from "./snapshot.js";
 
 /** An article in documents.json: everything but its text, which lives in texts.bin at these byte offsets. */
 type StoredArticle = Omit<Article, "text"> & { textBytes: [number, number] };
@@ -100,31 +100,6 @@ export function encodeDocuments(documents: StoredDocuments): { json: string; tex
   return { json: JSON.stringify(json), texts: textPieces(documents.articles, ends) };
 }
 
-/** A passage read back: its sentence offsets are decoded from the shared column when asked for. */
-class LoadedPassage implements StoredPassage {
-  constructor(
-    readonly label: number,
-    readonly articleId: string,
-    readonly index: number,
-    readonly start: number,
-    readonly end: number,
-    readonly firstPage: number | null,
-    readonly lastPage: number | null,
-    readonly ocr: boolean,
-    readonly section: string | null,
-    readonly chapter: string | null,
-    private readonly bounds: Uint32Array,
-    private readonly from: number,
-    private readonly to: number,
-  ) {}
-
-  get sentences(): Array<[number, number]> {
-    const sentences: Array<[number, number]> = [];
-    for (let i = this.from; i < this.to; i++) sentences.push([this.bounds[2 * i]!, this.bounds[2 * i + 1]!]);
-    return sentences;
-  }
-}
-
 /** Reads what encodeDocuments wrote; each article's `text` is a getter that decodes its bytes on use. */
 export function decodeDocuments(json: string, texts: Buffer): StoredDocuments {
   const parsed = JSON.parse(json) as DocumentsJson;
@@ -141,7 +116,7 @@ export function decodeDocuments(json: string, texts: Buffer): StoredDocuments {
     const article = articles[columns.article[p]!];
     if (!article) throw new Error(`passage ${label}: unknown article`);
     const title = (position: number): string | null => (position < 0 ? null : columns.sectionTitles[position]!);
-    return new LoadedPassage(label, article.id, columns.index[p]!, columns.start[p]!, columns.end[p]!, columns.firstPage[p]! || null, columns.lastPage[p]! || null, columns.ocr[p] === 1, title(columns.section[p]!), title(columns.chapter[p]!), bounds, columns.sentenceStart[p]!, columns.sentenceStart[p + 1]!);
+    return new PackedPassage(label, article.id, columns.index[p]!, columns.start[p]!, columns.end[p]!, columns.firstPage[p]! || null, columns.lastPage[p]! || null, columns.ocr[p] === 1, title(columns.section[p]!), title(columns.chapter[p]!), bounds, columns.sentenceStart[p]!, columns.sentenceStart[p + 1]!);
   });
   return { articles, passages };
 }
