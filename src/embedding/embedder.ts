@@ -7,5 +7,10 @@ export interface Embedder {
   embedQueries(texts: string[]): Promise<Float32Array[]>;
   /** Unit-length vectors for passages; `onBatch` reports how many are done. */
   embedPassages(texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]>;
+  /**
+   * Optional: lets go of what only passage embedding holds (a worker's copy of the model) until the next
+   * embedPassages call, which loads it again.
+   */
+  releasePassageModel?(): Promise<void>;
   dispose(): Promise<void>;
 }

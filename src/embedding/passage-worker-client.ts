@@ -28,6 +28,13 @@ export class PassageWorker {
     return run;
   }
 
+  /** Stops the worker once the requests queued so far are done, instead of after a minute idle; a next request starts a fresh one. */
+  release(): Promise<void> {
+    const released = this.queue.then(() => this.dispose());
+    this.queue = released.catch(() => {});
+    return released;
+  }
+
   async dispose(): Promise<void> {
     clearTimeout(this.idleTimer);
     const worker = this.worker;

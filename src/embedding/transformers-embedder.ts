@@ -62,6 +62,11 @@ export class TransformersEmbedder implements Embedder {
     return this.passageWorker.embed(texts.map((text) => this.passagePrefix + text), onBatch);
   }
 
+  /** Stops the passage worker (after the passages queued so far) instead of after a minute idle. */
+  releasePassageModel(): Promise<void> {
+    return this.passageWorker.release();
+  }
+
   async dispose(): Promise<void> {
     await this.passageWorker.dispose();
     await this.extractor.dispose();

@@ -1,6 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
-import matter from "gray-matter";
+import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PROJECT_ROOT } from "../config/settings.js";
@@ -10,7 +9,7 @@ import { stopwords as indonesianStopwords } from "@orama/stopwords/indonesian";
 import { splitSentences } from "../passages/sentences.js";
 import type { Language } from "../retrieval/language.js";
 import { codeVersion, type CodeVersion } from "./code-version.js";
-import { readFirstJsonLines, type NewsArticle } from "./dataset.js";
+import { writeNewsFilesInChild } from "./news-files.js";
 import { copySeedKnowledge, currentGenerationDir, folderBytes, openEngineOn } from "./engine-setup.js";
 import { percentile, round4 } from "./metrics.js";
 import type { Progress } from "./progress.js";
@@ -166,14 +165,6 @@ export function generateQuestions(articles: readonly Article[], count: number, s
   return questions;
 }
 
-/** Each news article as an article file with front matter, the format admins use (see knowledge/). */
-function writeNewsFiles(knowledgeDir: string, news: readonly NewsArticle[]): void {
-  for (const item of news) {
-    const meta = Object.fromEntries(Object.entries({ title: item.title, source: item.source, date: item.date, url: item.url }).filter(([, value]) => value));
-    writeFileSync(path.join(knowledgeDir, `${item.id}.txt`), matter.stringify(item.text, meta));
-  }
-}
-
 interface ColdStartRun {
   seconds: number;
   childImportedMs: number;
@@ -242,14 +233,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const loadAtStart = os.loadavg()[0]!;
   const rss = new RssSampler();
   const newsFile = path.join(options.dataRoot, "news", "articles.jsonl");
-  const news = await readFirstJsonLines<NewsArticle>(newsFile, options.articles);
   const workspace = copySeedKnowledge();
   const seedCount = (await scanKnowledge(workspace.knowledgeDir)).articles.length;
   try {
     // The articles go through the product's own path: files in the knowledge folder, scanned, parsed and
     // cleaned like an admin's files, so the unchanged refresh below is the real one (a stat per file).
-    writeNewsFiles(workspace.knowledgeDir, news);
-    options.progress.note(`bench: ${news.length} news articles + ${seedCount} seed articles as files in ${workspace.knowledgeDir} → ${workspace.dataDir}`);
+    const newsCount = await writeNewsFilesInChild(newsFile, options.articles, workspace.knowledgeDir);
+    options.progress.note(`bench: ${newsCount} news articles + ${seedCount} seed articles as files in ${workspace.knowledgeDir} → ${workspace.dataDir}`);
     const opened = await openEngineOn({ dataDir: workspace.dataDir, knowledgeDir: workspace.knowledgeDir, progress: options.progress });
     const { engine, embedder, report } = opened;
     try {
@@ -304,7 +294,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         cold_start_s: round4(median(coldRuns.map((run) => run.seconds))),
         query_ms: { p50: round4(percentile(latencies, 50)), p95: round4(percentile(latencies, 95)), p99: round4(percentile(latencies, 99)) },
         unchanged_refresh_s: round4(refreshSeconds),
-        news_articles_read: news.length,
+        news_articles_read: newsCount,
         rejected_articles: rejected.length,
         seed_articles: seedCount,
         ingest_articles_per_s: round4(articleCount / buildSeconds),

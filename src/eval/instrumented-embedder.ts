@@ -51,6 +51,10 @@ export class InstrumentedEmbedder implements Embedder {
     }
   }
 
+  async releasePassageModel(): Promise<void> {
+    await this.inner.releasePassageModel?.();
+  }
+
   dispose(): Promise<void> {
     return this.inner.dispose();
   }

@@ -1,5 +1,5 @@
 import type { Article } from "../knowledge/article.js";
-import type { StoredDocuments, StoredPassage } from "./snapshot.js";
+import { PackedPassage, type StoredDocuments, type StoredPassage } from "./snapshot.js";
 
 /** An article in documents.json: everything but its text, which lives in texts.bin at these byte offsets. */
 type StoredArticle = Omit<Article, "text"> & { textBytes: [number, number] };
@@ -30,23 +30,47 @@ interface DocumentsJson {
   passages: PassageColumns;
 }
 
+/** texts.bin is written in pieces of about this size: one buffer per article would mean one write call each. */
+const TEXT_PIECE_BYTES = 1 << 20;
+
+/** Every article's text as UTF-8, back to back, in pieces of ~1 MB encoded as they are written. */
+function* textPieces(articles: readonly Article[], ends: readonly number[]): Generator<Buffer> {
+  let piece: Buffer[] = [];
+  let pieceBytes = 0;
+  for (const [i, article] of articles.entries()) {
+    const bytes = Buffer.from(article.text, "utf8");
+    // documents.json already holds the offsets: a text that changed since they were taken would corrupt every one after it.
+    if (bytes.length !== ends[i]! - (ends[i - 1] ?? 0)) throw new Error(`article ${article.id} changed while the index was written`);
+    piece.push(bytes);
+    pieceBytes += bytes.length;
+    if (pieceBytes >= TEXT_PIECE_BYTES) {
+      yield Buffer.concat(piece, pieceBytes);
+      piece = [];
+      pieceBytes = 0;
+    }
+  }
+  if (pieceBytes > 0) yield Buffer.concat(piece, pieceBytes);
+}
+
 /**
  * The documents of a generation as two files: documents.json (metadata and passage offsets, in columns) and
  * texts.bin (every cleaned article text, UTF-8, back to back). At ~100k passages this loads in a fraction of
  * the time a plain JSON of objects and texts took: texts stay bytes and an article's text is decoded only when
  * a question needs it (a few KB, microseconds); a passage's sentence offsets are read from one shared array.
+ * `texts` is encoded while it is iterated (write its pieces in order, once), so a full build never holds a second
+ * copy of every text.
  */
-export function encodeDocuments(documents: StoredDocuments): { json: string; texts: Buffer } {
-  const parts: Buffer[] = [];
+export function encodeDocuments(documents: StoredDocuments): { json: string; texts: Iterable<Buffer> } {
   let offset = 0;
+  const ends: number[] = [];
   const position = new Map<string, number>();
   const articles = documents.articles.map((article, i) => {
     const { text, ...rest } = article;
-    const bytes = Buffer.from(text, "utf8");
-    parts.push(bytes);
+    const length = Buffer.byteLength(text, "utf8");
     position.set(article.id, i);
-    const stored: StoredArticle = { ...rest, textBytes: [offset, offset + bytes.length] };
-    offset += bytes.length;
+    const stored: StoredArticle = { ...rest, textBytes: [offset, offset + length] };
+    offset += length;
+    ends.push(offset);
     return stored;
   });
   const columns: PassageColumns = { label: [], article: [], index: [], start: [], end: [], firstPage: [], lastPage: [], ocr: [], section: [], chapter: [], sectionTitles: [], sentenceStart: [0], bounds: [] };
@@ -73,32 +97,7 @@ export function encodeDocuments(documents: StoredDocuments): { json: string; tex
     columns.sentenceStart.push(columns.bounds.length / 2);
   }
   const json: DocumentsJson = { articles, passages: columns };
-  return { json: JSON.stringify(json), texts: Buffer.concat(parts, offset) };
-}
-
-/** A passage read back: its sentence offsets are decoded from the shared column when asked for. */
-class LoadedPassage implements StoredPassage {
-  constructor(
-    readonly label: number,
-    readonly articleId: string,
-    readonly index: number,
-    readonly start: number,
-    readonly end: number,
-    readonly firstPage: number | null,
-    readonly lastPage: number | null,
-    readonly ocr: boolean,
-    readonly section: string | null,
-    readonly chapter: string | null,
-    private readonly bounds: Uint32Array,
-    private readonly from: number,
-    private readonly to: number,
-  ) {}
-
-  get sentences(): Array<[number, number]> {
-    const sentences: Array<[number, number]> = [];
-    for (let i = this.from; i < this.to; i++) sentences.push([this.bounds[2 * i]!, this.bounds[2 * i + 1]!]);
-    return sentences;
-  }
+  return { json: JSON.stringify(json), texts: textPieces(documents.articles, ends) };
 }
 
 /** Reads what encodeDocuments wrote; each article's `text` is a getter that decodes its bytes on use. */
@@ -117,7 +116,7 @@ export function decodeDocuments(json: string, texts: Buffer): StoredDocuments {
     const article = articles[columns.article[p]!];
     if (!article) throw new Error(`passage ${label}: unknown article`);
     const title = (position: number): string | null => (position < 0 ? null : columns.sectionTitles[position]!);
-    return new LoadedPassage(label, article.id, columns.index[p]!, columns.start[p]!, columns.end[p]!, columns.firstPage[p]! || null, columns.lastPage[p]! || null, columns.ocr[p] === 1, title(columns.section[p]!), title(columns.chapter[p]!), bounds, columns.sentenceStart[p]!, columns.sentenceStart[p + 1]!);
+    return new PackedPassage(label, article.id, columns.index[p]!, columns.start[p]!, columns.end[p]!, columns.firstPage[p]! || null, columns.lastPage[p]! || null, columns.ocr[p] === 1, title(columns.section[p]!), title(columns.chapter[p]!), bounds, columns.sentenceStart[p]!, columns.sentenceStart[p + 1]!);
   });
   return { articles, passages };
 }

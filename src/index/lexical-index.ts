@@ -64,7 +64,8 @@ export class LexicalIndex {
     return new LexicalIndex(decodePostings(bytes));
   }
 
-  serialize(): Uint8Array {
+  /** The index file as consecutive pieces, mostly views on the postings (write them in order; see bm25/codec.ts). */
+  serialize(): Uint8Array[] {
     this.merge();
     return encodePostings(this.postings);
   }

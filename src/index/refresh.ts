@@ -7,7 +7,7 @@ import { chunkArticle, DEFAULT_CHUNKING, type ChunkOptions } from "../passages/c
 import type { LocatedPassage } from "../passages/passage.js";
 import { LexicalIndex } from "./lexical-index.js";
 import { INDEX_FORMAT_VERSION, LEXICAL_FILE, VECTORS_FILE, type Manifest } from "./manifest.js";
-import { IndexSnapshot, passageId, type StoredDocuments, type StoredPassage } from "./snapshot.js";
+import { IndexSnapshot, PackedPassage, passageId, type StoredDocuments, type StoredPassage } from "./snapshot.js";
 import { writeGeneration, type WriteStage } from "./store.js";
 import { VectorIndex } from "./vector-index.js";
 
@@ -51,10 +51,19 @@ const COMPACT_RATIO = 0.3;
 const EMBED_BATCH_PASSAGES = 256;
 /** BM25 additions are merged into the compact postings every this many batches (each merge is one pass). */
 const LEXICAL_MERGE_BATCHES = 16;
+/**
+ * A refresh that embedded at least this many passages (about half a minute of embedding or more) releases the
+ * embedder's passage model before writing, the refresh's memory peak: loading it again for a next refresh costs
+ * about a second, nothing next to that. Smaller refreshes (uploads, edits) keep it for the next one.
+ */
+const RELEASE_MODEL_AFTER_PASSAGES = 2_048;
 
-function storedPassage(label: number, passage: LocatedPassage): StoredPassage {
+/** A chunked passage as the index keeps it, its sentence offsets appended to `bounds` (shared by the refresh's passages). */
+function storedPassage(label: number, passage: LocatedPassage, bounds: number[]): StoredPassage {
   const { articleId, index, start, end, firstPage, lastPage, ocr, section, chapter } = passage;
-  return { label, articleId, index, start, end, firstPage, lastPage, ocr, section, chapter, sentences: passage.sentences.map((s) => [s.start, s.end]) };
+  const from = bounds.length / 2;
+  for (const sentence of passage.sentences) bounds.push(sentence.start, sentence.end);
+  return new PackedPassage(label, articleId, index, start, end, firstPage, lastPage, ocr, section, chapter, bounds, from, bounds.length / 2);
 }
 
 /** Everything about passages and their embedded text that, when changed, makes stored vectors stale. */
@@ -132,7 +141,8 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
   // Only the passages' offsets are kept for the whole refresh; their text, its rendering for the embedder and
   // the vectors exist for one batch at a time, so a full build's memory stays near that of the finished index.
   let nextLabel = previous?.manifest.nextLabel ?? 0;
-  const fresh = changed.flatMap((article) => chunkArticle(article, chunking).map((passage) => ({ article, stored: storedPassage(nextLabel++, passage) })));
+  const sentenceBounds: number[] = [];
+  const fresh = changed.flatMap((article) => chunkArticle(article, chunking).map((passage) => ({ article, stored: storedPassage(nextLabel++, passage, sentenceBounds) })));
   if (vectors.deletedCount > COMPACT_RATIO * Math.max(1, vectors.liveCount)) {
     const compacted = VectorIndex.empty(embedder.dimensions, Math.max(1024, passages.size + fresh.length));
     for (const label of passages.keys()) compacted.add(label, vectors.vector(label));
@@ -156,6 +166,7 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
   }
   options.onProgress?.(fresh.length, fresh.length);
   report.passagesEmbedded = fresh.length;
+  if (fresh.length >= RELEASE_MODEL_AFTER_PASSAGES) await embedder.releasePassageModel?.();
 
   const manifestArticles: Manifest["articles"] = {};
   for (const article of articles.values()) manifestArticles[article.id] = { file: article.file, contentHash: article.contentHash, labels: labelsOf.get(article.id) ?? [] };

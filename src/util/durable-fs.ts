@@ -1,11 +1,14 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 
-/** Writes a file and forces it to disk, so a crash right after a rename cannot leave it empty. */
-export async function writeFileDurable(file: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Writes a file and forces it to disk, so a crash right after a rename cannot leave it empty. `data` may be pieces
+ * written one after another (a large file never has to exist as one buffer).
+ */
+export async function writeFileDurable(file: string, data: string | Uint8Array | Iterable<Uint8Array>): Promise<void> {
   const handle = await fs.open(file, "w");
   try {
-    await handle.writeFile(data);
+    await fs.writeFile(handle, data);
     await handle.sync();
   } finally {
     await handle.close();

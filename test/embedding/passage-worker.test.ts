@@ -40,7 +40,7 @@ describe("passage embedding in a worker thread", () => {
     const progress: number[] = [];
     const fromWorker = await embedder.embedPassages(PASSAGES.slice(0, 40), (done) => progress.push(done));
     const onMainThread = await embedder.embedQueries(PASSAGES.slice(0, 40));
-    expect(progress).toEqual([16, 32, 40]);
+    expect(progress).toEqual(Array.from({ length: 40 }, (_, i) => i + 1)); // one forward pass per passage
     expect(fromWorker).toHaveLength(40);
     for (let i = 0; i < 40; i++) expect(fromWorker[i]).toEqual(onMainThread[i]);
   });
@@ -56,8 +56,8 @@ describe("passage embedding in a worker thread", () => {
     const vectors = await embedder.embedPassages(PASSAGES);
     embedding = false;
     expect(vectors).toHaveLength(64);
-    // Four batches; were they run on the main thread, each forward pass would hold the loop (about one turn per batch).
-    expect(turns).toBeGreaterThan(50 * 4);
+    // 64 forward passes; were they run on the main thread, each would hold the loop (about one turn per pass).
+    expect(turns).toBeGreaterThan(10 * 64);
   });
 
   it("serialises concurrent calls, each getting its own passages' vectors", async () => {
@@ -65,6 +65,14 @@ describe("passage embedding in a worker thread", () => {
     const expected = await embedder.embedQueries(PASSAGES.slice(20, 23));
     expect(first).toHaveLength(20);
     expect(second).toEqual(expected);
+  });
+
+  it("releases the passage model after the queued passages, and embeds again with a fresh worker afterwards", async () => {
+    const queued = embedder.embedPassages(PASSAGES.slice(0, 5));
+    await embedder.releasePassageModel();
+    const expected = await embedder.embedQueries(PASSAGES.slice(0, 5));
+    expect(await queued).toEqual(expected); // the release waited for it instead of stopping the worker mid-way
+    expect(await embedder.embedPassages(PASSAGES.slice(0, 5))).toEqual(expected);
   });
 
   it("rejects with a clear error when the worker cannot load the model, and the next call starts a fresh worker", async () => {

@@ -36,6 +36,6 @@ process.stdout.write(JSON.stringify({ batches, dimensions: passages[0].length, s
     writeFileSync(entry, script);
     const run = spawnSync(process.execPath, [entry], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 60_000 });
     expect(run.stderr).toBe("");
-    expect(JSON.parse(run.stdout)).toEqual({ batches: [2], dimensions: 384, same: true });
+    expect(JSON.parse(run.stdout)).toEqual({ batches: [1, 2], dimensions: 384, same: true }); // one forward pass per passage
   });
 });

@@ -16,7 +16,8 @@ const documents: StoredDocuments = {
 
 describe("documents file (documents.json + texts.bin)", () => {
   it("round-trips articles (texts with non-ASCII characters, offsets in UTF-16 units, pages, sections) and passages with their page range, OCR flag and section", () => {
-    const { json, texts } = encodeDocuments(documents);
+    const { json, texts: pieces } = encodeDocuments(documents);
+    const texts = Buffer.concat([...pieces]);
     expect(json).not.toContain("Kalimat");
     const loaded = decodeDocuments(json, texts);
     expect(loaded.articles.map((article) => ({ ...article }))).toEqual(documents.articles);
@@ -26,11 +27,21 @@ describe("documents file (documents.json + texts.bin)", () => {
     // A loaded generation can be written again unchanged (what an incremental refresh does).
     const again = encodeDocuments(loaded);
     expect(again.json).toBe(json);
-    expect(again.texts.equals(texts)).toBe(true);
+    expect(Buffer.concat([...again.texts]).equals(texts)).toBe(true);
+  });
+
+  it("round-trips texts written in several pieces (a large knowledge base is never one buffer)", () => {
+    // Three articles of ~600 KB each (two-byte characters included) span the ~1 MB pieces texts.bin is written in.
+    const big = [0, 1, 2].map((n) => ({ ...documents.articles[0]!, id: `big-${n}`, file: `big-${n}.txt`, text: `Artikel ${n} “kutipan” é. `.repeat(24_000) }));
+    const encoded = encodeDocuments({ articles: big, passages: [] });
+    const pieces = [...encoded.texts];
+    expect(pieces.length).toBeGreaterThan(1);
+    const loaded = decodeDocuments(encoded.json, Buffer.concat(pieces));
+    expect(loaded.articles.map((article) => article.text)).toEqual(big.map((article) => article.text));
   });
 
   it("rejects texts that do not cover the stored offsets", () => {
     const { json, texts } = encodeDocuments(documents);
-    expect(() => decodeDocuments(json, texts.subarray(0, 5))).toThrow(/text offsets outside texts.bin/);
+    expect(() => decodeDocuments(json, Buffer.concat([...texts]).subarray(0, 5))).toThrow(/text offsets outside texts.bin/);
   });
 });

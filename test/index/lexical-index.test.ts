@@ -72,7 +72,7 @@ describe("LexicalIndex (BM25 over typed-array postings)", () => {
     expect(index.documentFrequency("publik")).toBe(1);
     expect(index.documentFrequency("korea")).toBe(0);
 
-    const loaded = LexicalIndex.deserialize(index.serialize());
+    const loaded = LexicalIndex.deserialize(Buffer.concat(index.serialize()));
     expect(loaded.documentCount).toBe(3);
     for (const query of ["pengaduan warga", "Banyuwangi pelayanan publik", "pertandingan stadion", "Korea"]) {
       expect(await loaded.search(query, 10)).toEqual(await index.search(query, 10));
@@ -87,11 +87,11 @@ describe("LexicalIndex (BM25 over typed-array postings)", () => {
     expect(await index.search("yang dan di", 10)).toEqual([]);
     expect(await index.search("xylofon", 10)).toEqual([]);
     expect(await LexicalIndex.empty().search("Korea", 10)).toEqual([]);
-    expect(await LexicalIndex.deserialize(LexicalIndex.empty().serialize()).search("Korea", 10)).toEqual([]);
+    expect(await LexicalIndex.deserialize(Buffer.concat(LexicalIndex.empty().serialize())).search("Korea", 10)).toEqual([]);
   });
 
   it("rejects a damaged file with a clear error", async () => {
-    const bytes = (await indexOf(DOCS)).serialize();
+    const bytes = Buffer.concat((await indexOf(DOCS)).serialize());
     expect(() => LexicalIndex.deserialize(bytes.subarray(0, bytes.length - 40))).toThrow(/truncated/);
     expect(() => LexicalIndex.deserialize(Buffer.from("{\"json\": true}"))).toThrow(/not a lexical index file/);
   });

@@ -25,7 +25,8 @@ function assertLittleEndian(): void {
   if (os.endianness() !== "LE") throw new Error("the lexical index file format needs a little-endian CPU");
 }
 
-export function encodePostings(postings: Postings): Uint8Array {
+/** The file's bytes as consecutive pieces: the preamble and header, then views on the postings' own arrays (no copy). */
+export function encodePostings(postings: Postings): Uint8Array[] {
   assertLittleEndian();
   const header: Header = { ids: postings.ids, terms: postings.terms, postings: Object.fromEntries(FIELDS.map((field) => [field, postings.fields[field].docs.length])) };
   const headerBytes = Buffer.from(JSON.stringify(header), "utf8");
@@ -33,19 +34,18 @@ export function encodePostings(postings: Postings): Uint8Array {
     const { offsets, docs, freqs, lengths } = postings.fields[field];
     return [offsets, docs, freqs, lengths];
   });
-  let size = align4(PREAMBLE_BYTES + headerBytes.length);
-  for (const array of arrays) size += align4(array.byteLength);
-  const out = Buffer.alloc(size);
-  out.write(MAGIC, 0, "latin1");
-  out.writeUInt32LE(VERSION, 8);
-  out.writeUInt32LE(headerBytes.length, 12);
-  headerBytes.copy(out, PREAMBLE_BYTES);
-  let at = align4(PREAMBLE_BYTES + headerBytes.length);
+  const head = Buffer.alloc(align4(PREAMBLE_BYTES + headerBytes.length));
+  head.write(MAGIC, 0, "latin1");
+  head.writeUInt32LE(VERSION, 8);
+  head.writeUInt32LE(headerBytes.length, 12);
+  headerBytes.copy(head, PREAMBLE_BYTES);
+  const pieces: Uint8Array[] = [head];
   for (const array of arrays) {
-    out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at);
-    at += align4(array.byteLength);
+    pieces.push(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    const padding = align4(array.byteLength) - array.byteLength;
+    if (padding > 0) pieces.push(new Uint8Array(padding));
   }
-  return out;
+  return pieces;
 }
 
 /** Reads a file written by `encodePostings`; throws a plain Error on anything malformed. */
