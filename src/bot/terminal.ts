@@ -10,7 +10,8 @@ To run Tanya e-Gov on Telegram:
   3. BotFather answers with a token such as 123456789:AAE...; keep it secret.
   4. Put it in a file named .env in the project folder:
        TELEGRAM_BOT_TOKEN=123456789:AAE...
-     Optionally also your numeric Telegram user id, for /reload, /remove, /stats and article uploads:
+     Optionally also your numeric Telegram user id, for the admin commands (/reload, /remove, /stats,
+     /gaps, /add <link>) and document uploads:
        ADMIN_USER_IDS=123456789
   5. Optional, in @BotFather: /setinline to enable inline mode (@YourBot question in any chat);
      leave privacy mode on (/setprivacy) so that in groups the bot only sees messages meant for it.
