@@ -13,7 +13,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { createLogger } from "../src/config/logger.js";
 import { loadSettings } from "../src/config/settings.js";
 import type { Embedder } from "../src/embedding/embedder.js";
@@ -24,6 +24,7 @@ import { writeNewsFiles } from "../src/eval/news-files.js";
 import { resolveDataRoot } from "../src/eval/dataset.js";
 import { InstrumentedEmbedder } from "../src/eval/instrumented-embedder.js";
 import { round4 } from "../src/eval/metrics.js";
+import { positiveInt } from "../src/cli/arguments.js";
 
 const DIMENSIONS = 384;
 
@@ -95,12 +96,6 @@ class MemorySampler {
     clearInterval(this.timer);
     this.sample();
   }
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError("must be a positive whole number");
-  return n;
 }
 
 const options = new Command("bench-build-memory")

@@ -1,15 +1,10 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { runBench } from "../eval/bench.js";
 import { resolveDataRoot } from "../eval/dataset.js";
 import { createProgress } from "../eval/progress.js";
 import { formatBench } from "../eval/report.js";
 import { exitWithError } from "./open-engine.js";
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError("must be a positive whole number");
-  return n;
-}
+import { positiveInt } from "./arguments.js";
 
 interface BenchCliOptions {
   articles: number;

@@ -9,12 +9,7 @@ import { createProgress } from "../eval/progress.js";
 import { formatEval, formatSeedDecline } from "../eval/report.js";
 import { runEval, runSeedDecline, type QuestionRow } from "../eval/run-eval.js";
 import { exitWithError } from "./open-engine.js";
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError("must be a positive whole number");
-  return n;
-}
+import { positiveInt } from "./arguments.js";
 
 function language(value: string): Language {
   if (value !== "id" && value !== "en") throw new InvalidArgumentError(`must be "id" or "en"`);
