@@ -30,26 +30,119 @@ interface DocumentsJson {
   passages: PassageColumns;
 }
 
-/** texts.bin is written in pieces of about this size: one buffer per article would mean one write call each. */
-const TEXT_PIECE_BYTES = 1 << 20;
+/** Both files are written in pieces of about this size: one buffer per article would mean one write call each. */
+const PIECE_BYTES = 1 << 20;
 
-/** Every article's text as UTF-8, back to back, in pieces of ~1 MB encoded as they are written. */
+/** Collects UTF-8 pieces of about PIECE_BYTES from many small strings or buffers. */
+class Pieces {
+  private parts: Buffer[] = [];
+  private bytes = 0;
+
+  /** Adds a part; returns a full piece to write when there is one. */
+  add(part: string | Buffer): Buffer | undefined {
+    const buffer = typeof part === "string" ? Buffer.from(part, "utf8") : part;
+    this.parts.push(buffer);
+    this.bytes += buffer.length;
+    return this.bytes >= PIECE_BYTES ? this.flush() : undefined;
+  }
+
+  flush(): Buffer | undefined {
+    if (this.bytes === 0) return undefined;
+    const piece = Buffer.concat(this.parts, this.bytes);
+    this.parts = [];
+    this.bytes = 0;
+    return piece;
+  }
+}
+
+/** Every article's text as UTF-8, back to back. */
 function* textPieces(articles: readonly Article[], ends: readonly number[]): Generator<Buffer> {
-  let piece: Buffer[] = [];
-  let pieceBytes = 0;
+  const pieces = new Pieces();
   for (const [i, article] of articles.entries()) {
     const bytes = Buffer.from(article.text, "utf8");
     // documents.json already holds the offsets: a text that changed since they were taken would corrupt every one after it.
     if (bytes.length !== ends[i]! - (ends[i - 1] ?? 0)) throw new Error(`article ${article.id} changed while the index was written`);
-    piece.push(bytes);
-    pieceBytes += bytes.length;
-    if (pieceBytes >= TEXT_PIECE_BYTES) {
-      yield Buffer.concat(piece, pieceBytes);
-      piece = [];
-      pieceBytes = 0;
-    }
+    const piece = pieces.add(bytes);
+    if (piece) yield piece;
   }
-  if (pieceBytes > 0) yield Buffer.concat(piece, pieceBytes);
+  const last = pieces.flush();
+  if (last) yield last;
+}
+
+type NumberColumn = Exclude<keyof PassageColumns, "sectionTitles">;
+
+/**
+ * documents.json, written as it is encoded: the articles one by one, then each passage column number by number.
+ * At a full build, building the columns as arrays and the whole JSON as one string first put ~100 MB on top of
+ * the refresh's peak. The key order is PassageColumns' (JSON.parse gives the same object either way).
+ */
+function* documentsJsonPieces(documents: StoredDocuments, ends: readonly number[]): Generator<Buffer> {
+  const position = new Map(documents.articles.map((article, i) => [article.id, i]));
+  const sectionTitles: string[] = [];
+  const sectionPosition = new Map<string, number>();
+  const titlePosition = (title: string | null): number => {
+    if (title === null) return -1;
+    if (!sectionPosition.has(title)) sectionPosition.set(title, sectionTitles.push(title) - 1);
+    return sectionPosition.get(title)!;
+  };
+  for (const passage of documents.passages) {
+    if (!position.has(passage.articleId)) throw new Error(`passage ${passage.label} belongs to unknown article ${passage.articleId}`);
+    titlePosition(passage.section);
+    titlePosition(passage.chapter);
+  }
+  let sentences = 0;
+  const columns: Record<NumberColumn, (passage: StoredPassage) => number | number[]> = {
+    label: (passage) => passage.label,
+    article: (passage) => position.get(passage.articleId)!,
+    index: (passage) => passage.index,
+    start: (passage) => passage.start,
+    end: (passage) => passage.end,
+    firstPage: (passage) => passage.firstPage ?? 0,
+    lastPage: (passage) => passage.lastPage ?? 0,
+    ocr: (passage) => (passage.ocr ? 1 : 0),
+    section: (passage) => titlePosition(passage.section),
+    chapter: (passage) => titlePosition(passage.chapter),
+    // Preceded by a 0: passage p's sentences are sentenceStart[p] … sentenceStart[p + 1] - 1.
+    sentenceStart: (passage) => (sentences += passage.sentences.length),
+    bounds: (passage) => passage.sentences.flat(),
+  };
+
+  const pieces = new Pieces();
+  function* emit(part: string): Generator<Buffer> {
+    const piece = pieces.add(part);
+    if (piece) yield piece;
+  }
+  yield* emit('{"articles":[');
+  for (const [i, article] of documents.articles.entries()) {
+    const { text: _text, ...rest } = article;
+    const stored: StoredArticle = { ...rest, textBytes: [ends[i - 1] ?? 0, ends[i]!] };
+    yield* emit((i > 0 ? "," : "") + JSON.stringify(stored));
+  }
+  yield* emit('],"passages":{');
+  for (const name of ["label", "article", "index", "start", "end", "firstPage", "lastPage", "ocr", "section", "chapter", "sectionTitles", "sentenceStart", "bounds"] as const) {
+    yield* emit(`${name === "label" ? "" : ","}"${name}":`);
+    if (name === "sectionTitles") {
+      yield* emit(JSON.stringify(sectionTitles));
+      continue;
+    }
+    let line = name === "sentenceStart" ? "[0" : "[";
+    let first = name !== "sentenceStart";
+    for (const passage of documents.passages) {
+      const value = columns[name](passage);
+      for (const number of typeof value === "number" ? [value] : value) {
+        line += (first ? "" : ",") + number;
+        first = false;
+      }
+      if (line.length >= PIECE_BYTES) {
+        yield* emit(line);
+        line = "";
+      }
+    }
+    yield* emit(line + "]");
+  }
+  yield* emit("}}");
+  const last = pieces.flush();
+  if (last) yield last;
 }
 
 /**
@@ -57,47 +150,14 @@ function* textPieces(articles: readonly Article[], ends: readonly number[]): Gen
  * texts.bin (every cleaned article text, UTF-8, back to back). At ~100k passages this loads in a fraction of
  * the time a plain JSON of objects and texts took: texts stay bytes and an article's text is decoded only when
  * a question needs it (a few KB, microseconds); a passage's sentence offsets are read from one shared array.
- * `texts` is encoded while it is iterated (write its pieces in order, once), so a full build never holds a second
- * copy of every text.
+ * Both are encoded while they are iterated (write each one's pieces in order, once), so a full build never holds
+ * a second copy of every text, nor its documents.json whole.
  */
-export function encodeDocuments(documents: StoredDocuments): { json: string; texts: Iterable<Buffer> } {
-  let offset = 0;
+export function encodeDocuments(documents: StoredDocuments): { json: Iterable<Buffer>; texts: Iterable<Buffer> } {
   const ends: number[] = [];
-  const position = new Map<string, number>();
-  const articles = documents.articles.map((article, i) => {
-    const { text, ...rest } = article;
-    const length = Buffer.byteLength(text, "utf8");
-    position.set(article.id, i);
-    const stored: StoredArticle = { ...rest, textBytes: [offset, offset + length] };
-    offset += length;
-    ends.push(offset);
-    return stored;
-  });
-  const columns: PassageColumns = { label: [], article: [], index: [], start: [], end: [], firstPage: [], lastPage: [], ocr: [], section: [], chapter: [], sectionTitles: [], sentenceStart: [0], bounds: [] };
-  const sectionPosition = new Map<string, number>();
-  const titlePosition = (title: string | null): number => {
-    if (title === null) return -1;
-    if (!sectionPosition.has(title)) sectionPosition.set(title, columns.sectionTitles.push(title) - 1);
-    return sectionPosition.get(title)!;
-  };
-  for (const passage of documents.passages) {
-    const article = position.get(passage.articleId);
-    if (article === undefined) throw new Error(`passage ${passage.label} belongs to unknown article ${passage.articleId}`);
-    columns.label.push(passage.label);
-    columns.article.push(article);
-    columns.index.push(passage.index);
-    columns.start.push(passage.start);
-    columns.end.push(passage.end);
-    columns.firstPage.push(passage.firstPage ?? 0);
-    columns.lastPage.push(passage.lastPage ?? 0);
-    columns.ocr.push(passage.ocr ? 1 : 0);
-    columns.section.push(titlePosition(passage.section));
-    columns.chapter.push(titlePosition(passage.chapter));
-    for (const [start, end] of passage.sentences) columns.bounds.push(start, end);
-    columns.sentenceStart.push(columns.bounds.length / 2);
-  }
-  const json: DocumentsJson = { articles, passages: columns };
-  return { json: JSON.stringify(json), texts: textPieces(documents.articles, ends) };
+  let offset = 0;
+  for (const article of documents.articles) ends.push((offset += Buffer.byteLength(article.text, "utf8")));
+  return { json: documentsJsonPieces(documents, ends), texts: textPieces(documents.articles, ends) };
 }
 
 /** Reads what encodeDocuments wrote; each article's `text` is a getter that decodes its bytes on use. */

@@ -66,6 +66,54 @@ function storedPassage(label: number, passage: LocatedPassage, bounds: number[])
   return new PackedPassage(label, articleId, index, start, end, firstPage, lastPage, ocr, section, chapter, bounds, from, bounds.length / 2);
 }
 
+interface FreshPassage {
+  article: Article;
+  stored: StoredPassage;
+}
+
+/**
+ * The changed articles' passages in batches of EMBED_BATCH_PASSAGES, chunked only as the batches are taken. The
+ * total is known once the last article is chunked; until then it is estimated from the text still to chunk, at the
+ * characters per passage seen so far (exact from the start when one article changed, e.g. an upload).
+ */
+class PassageBatches implements Iterable<FreshPassage[]> {
+  private chunked = 0;
+  private charsChunked = 0;
+  private charsLeft: number;
+
+  constructor(
+    private readonly articles: readonly Article[],
+    private readonly chunking: ChunkOptions,
+    public nextLabel: number,
+    private readonly sentenceBounds: number[],
+  ) {
+    this.charsLeft = articles.reduce((sum, article) => sum + article.text.length, 0);
+  }
+
+  estimatedTotal(): number {
+    if (this.charsLeft === 0) return this.chunked;
+    const charsPerPassage = this.chunked > 0 ? this.charsChunked / this.chunked : 6 * this.chunking.maxWords;
+    return this.chunked + Math.ceil(this.charsLeft / charsPerPassage);
+  }
+
+  *[Symbol.iterator](): Iterator<FreshPassage[]> {
+    let pending: FreshPassage[] = [];
+    for (const article of this.articles) {
+      for (const passage of chunkArticle(article, this.chunking)) {
+        pending.push({ article, stored: storedPassage(this.nextLabel++, passage, this.sentenceBounds) });
+        this.chunked++;
+      }
+      this.charsChunked += article.text.length;
+      this.charsLeft -= article.text.length;
+      while (pending.length >= EMBED_BATCH_PASSAGES || (this.charsLeft === 0 && pending.length > 0)) {
+        const batch = pending.slice(0, EMBED_BATCH_PASSAGES);
+        pending = pending.slice(EMBED_BATCH_PASSAGES);
+        yield batch;
+      }
+    }
+  }
+}
+
 /** Everything about passages and their embedded text that, when changed, makes stored vectors stale. */
 export function chunkingKey(chunking: ChunkOptions = DEFAULT_CHUNKING, pseudoEnglish = true): string {
   return `v3:${chunking.minWords}-${chunking.maxWords}/${chunking.overlapMaxWords}${pseudoEnglish ? "+pseudo-english" : ""}`;
@@ -138,23 +186,25 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
   }
 
   await options.onStage?.("embedding");
-  // Only the passages' offsets are kept for the whole refresh; their text, its rendering for the embedder and
-  // the vectors exist for one batch at a time, so a full build's memory stays near that of the finished index.
-  let nextLabel = previous?.manifest.nextLabel ?? 0;
-  const sentenceBounds: number[] = [];
-  const fresh = changed.flatMap((article) => chunkArticle(article, chunking).map((passage) => ({ article, stored: storedPassage(nextLabel++, passage, sentenceBounds) })));
   if (vectors.deletedCount > COMPACT_RATIO * Math.max(1, vectors.liveCount)) {
-    const compacted = VectorIndex.empty(embedder.dimensions, Math.max(1024, passages.size + fresh.length));
+    const compacted = VectorIndex.empty(embedder.dimensions, Math.max(1024, passages.size + 1024));
     for (const label of passages.keys()) compacted.add(label, vectors.vector(label));
     vectors = compacted;
   }
+  // Articles are chunked as their passages are embedded, a batch at a time, and only the passages' offsets are
+  // kept: their text, its rendering for the embedder and the vectors exist for one batch. Chunking every article
+  // up front instead left a full build's heap ~200 MB higher while the passage model loaded.
+  const sentenceBounds: number[] = [];
+  const batches = new PassageBatches(changed, chunking, previous?.manifest.nextLabel ?? 0, sentenceBounds);
   const embeddingText = options.embeddingText ?? passageEmbeddingText;
-  for (let start = 0; start < fresh.length; start += EMBED_BATCH_PASSAGES) {
-    const batch = fresh.slice(start, start + EMBED_BATCH_PASSAGES);
+  let embeddedCount = 0;
+  let batchNumber = 0;
+  for (const batch of batches) {
+    const start = embeddedCount;
     const texts = batch.map(({ article, stored }) => article.text.slice(stored.start, stored.end));
     const embedded = await embedder.embedPassages(
       batch.map(({ article }, i) => embeddingText(article, texts[i]!)),
-      (done) => options.onProgress?.(start + done, fresh.length),
+      (done) => options.onProgress?.(start + done, batches.estimatedTotal()),
     );
     batch.forEach(({ article, stored }, i) => {
       vectors.add(stored.label, embedded[i]!);
@@ -162,11 +212,13 @@ export async function refreshIndex(options: RefreshOptions): Promise<{ snapshot:
       labelsOf.set(article.id, [...(labelsOf.get(article.id) ?? []), stored.label]);
     });
     await lexical.add(batch.map(({ article, stored }, i) => ({ id: passageId(stored), title: article.title, text: texts[i]! })));
-    if ((start / EMBED_BATCH_PASSAGES + 1) % LEXICAL_MERGE_BATCHES === 0) lexical.merge();
+    if (++batchNumber % LEXICAL_MERGE_BATCHES === 0) lexical.merge();
+    embeddedCount += batch.length;
   }
-  options.onProgress?.(fresh.length, fresh.length);
-  report.passagesEmbedded = fresh.length;
-  if (fresh.length >= RELEASE_MODEL_AFTER_PASSAGES) await embedder.releasePassageModel?.();
+  const nextLabel = batches.nextLabel;
+  options.onProgress?.(embeddedCount, embeddedCount);
+  report.passagesEmbedded = embeddedCount;
+  if (embeddedCount >= RELEASE_MODEL_AFTER_PASSAGES) await embedder.releasePassageModel?.();
 
   const manifestArticles: Manifest["articles"] = {};
   for (const article of articles.values()) manifestArticles[article.id] = { file: article.file, contentHash: article.contentHash, labels: labelsOf.get(article.id) ?? [] };

@@ -136,8 +136,8 @@ export async function writeGeneration(
   await fs.mkdir(temp);
   try {
     await onStage("writing");
-    // Written in pieces, as they are encoded: at a full build a single buffer of every text (or of the postings)
-    // would sit on top of everything else at the refresh's peak.
+    // Written in pieces, as they are encoded: at a full build a single buffer of every text (or of documents.json,
+    // or of the postings) would sit on top of everything else at the refresh's peak.
     const { json, texts } = encodeDocuments(documents);
     await writeFileDurable(path.join(temp, DOCUMENTS_FILE), json);
     await writeFileDurable(path.join(temp, TEXTS_FILE), texts);
