@@ -15,6 +15,8 @@ function embeddingProgressBar(enabled: boolean): { callbacks: RefreshCallbacks; 
           bar.start(total, 0);
           started = true;
         }
+        // The total is an estimate until the last changed article is chunked (index/refresh.ts).
+        bar.setTotal(total);
         bar.update(done);
       },
     },

@@ -56,6 +56,8 @@ export interface EngineOptions {
   chunking?: ChunkOptions;
   /** Fusion weights per question language (defaults in retrieval/hybrid.ts). */
   fusion?: Partial<Record<Language, FusionSettings>>;
+  /** Embedding progress of the build `open` runs when the index is missing or unusable. */
+  onBuildProgress?: RefreshCallbacks["onProgress"];
 }
 
 export interface RefreshCallbacks {
@@ -194,7 +196,7 @@ export class Engine {
     const level = error.problem === "missing" ? "info" : "warn";
     logger[level]({ problem: error.problem, reason: error.message }, `index ${error.problem === "missing" ? "not built yet" : "unusable"}; rebuilding from ${settings.knowledgeDir}`);
     if (loaded.generation) engine.failedLoad = { generation: loaded.generation, at: Date.now() };
-    engine.startupReport = await engine.refresh({}, `${error.problem}: ${error.message}`);
+    engine.startupReport = await engine.refresh(options.onBuildProgress ? { onProgress: options.onBuildProgress } : {}, `${error.problem}: ${error.message}`);
     engine.followPublished();
     return engine;
   }

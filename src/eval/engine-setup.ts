@@ -38,21 +38,19 @@ export async function openEngineOn(options: { dataDir: string; knowledgeDir?: st
   const embedder = new InstrumentedEmbedder(await TransformersEmbedder.create(settings), options.queryCacheSize ?? 0);
   const modelSeconds = (performance.now() - started) / 1000;
   let barStarted = false;
-  const onPassages = (done: number, total: number): void => {
+  const onProgress = (done: number, total: number): void => {
     if (total === 0) return;
     if (!barStarted) {
       options.progress.start("embedding passages", total);
       barStarted = true;
     }
-    options.progress.update(done);
+    options.progress.update(done, total);
   };
-  embedder.onPassages = onPassages;
-  const engine = await Engine.open({ settings, logger, embedder, ...(options.scan ? { scan: options.scan } : {}) });
+  const engine = await Engine.open({ settings, logger, embedder, onBuildProgress: onProgress, ...(options.scan ? { scan: options.scan } : {}) });
   let report = engine.startupReport;
   const built = report !== undefined;
-  if (!report) report = await engine.refresh();
+  if (!report) report = await engine.refresh({ onProgress });
   if (barStarted) options.progress.stop();
-  embedder.onPassages = undefined;
   return { engine, embedder, report, built, seconds: (performance.now() - started) / 1000, modelSeconds };
 }
 

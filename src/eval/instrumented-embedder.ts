@@ -2,12 +2,10 @@ import type { Embedder } from "../embedding/embedder.js";
 
 /**
  * Wraps the product's embedder without changing what it computes (same modelId, so indexes stay
- * compatible): reports passage-embedding progress (Engine.open builds a missing index without progress
- * callbacks), times passage embedding, and optionally remembers the last few query vectors so the three
+ * compatible): times passage embedding, and optionally remembers the last few query vectors so the three
  * retrieval modes of the evaluation embed each question once.
  */
 export class InstrumentedEmbedder implements Embedder {
-  onPassages: ((done: number, total: number) => void) | undefined;
   /** Wall time spent in embedPassages, seconds. */
   passageSeconds = 0;
   passagesEmbedded = 0;
@@ -39,12 +37,8 @@ export class InstrumentedEmbedder implements Embedder {
 
   async embedPassages(texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]> {
     const started = performance.now();
-    this.onPassages?.(0, texts.length);
     try {
-      return await this.inner.embedPassages(texts, (done) => {
-        onBatch?.(done);
-        this.onPassages?.(done, texts.length);
-      });
+      return await this.inner.embedPassages(texts, onBatch);
     } finally {
       this.passageSeconds += (performance.now() - started) / 1000;
       this.passagesEmbedded += texts.length;

@@ -3,7 +3,8 @@ import cliProgress from "cli-progress";
 /** Progress on stderr: a bar on a terminal, a plain line every ~10 % otherwise (logs, CI), nothing when quiet. */
 export interface Progress {
   start(label: string, total: number): void;
-  update(done: number): void;
+  /** `total` when it changed since start (an estimate being refined). */
+  update(done: number, total?: number): void;
   stop(): void;
   note(message: string): void;
 }
@@ -18,7 +19,8 @@ export function createProgress(options: { quiet?: boolean } = {}): Progress {
         bar = new cliProgress.SingleBar({ format: `${label.padEnd(24)} |{bar}| {value}/{total} | {duration_formatted} elapsed, {eta_formatted} left`, stream: process.stderr, hideCursor: true, etaBuffer: 50 }, cliProgress.Presets.shades_classic);
         bar.start(total, 0);
       },
-      update(done) {
+      update(done, newTotal) {
+        if (newTotal !== undefined) bar?.setTotal(newTotal);
         bar?.update(done);
       },
       stop() {
@@ -41,8 +43,10 @@ export function createProgress(options: { quiet?: boolean } = {}): Progress {
       started = performance.now();
       nextReport = 0;
     },
-    update(done) {
-      if (total === 0 || done < nextReport) return;
+    update(done, newTotal) {
+      if (total === 0) return;
+      total = newTotal ?? total;
+      if (done < nextReport) return;
       const seconds = (performance.now() - started) / 1000;
       process.stderr.write(`${label}: ${done}/${total} (${seconds.toFixed(0)} s)\n`);
       nextReport = Math.min(total, done + Math.max(1, Math.ceil(total / 10)));
