@@ -10,6 +10,7 @@
  * `eval --against-seed` checks each set). Whole-set figures only: nothing is tuned to individual questions.
  *
  *   npx tsx scripts/found-threshold-curve.ts [--datasets belebele,facqa,idk-mrc,tydiqa-id] [--limit 100000] [--min-decline 0.97]
+ *       [--dump signals.jsonl]   (every question's signals, one JSON line each, for fitting a confidence)
  *
  * The shipped calibration used the whole dev sets (`--limit 100000`, about 5 minutes once the eval indexes are
  * cached): on 400-question subsets the seed decline of TyDi QA and FacQA read above 0.97 while the whole sets
@@ -17,6 +18,7 @@
  *
  * Prints one JSON object (the curve at the shipped mix, and the pick).
  */
+import { writeFileSync } from "node:fs";
 import { DEFAULT_COMPOSE } from "../src/answer/compose.js";
 import type { Engine } from "../src/engine/engine.js";
 import { corpusArticles, loadDataset, resolveDataRoot, type EvalQuestion } from "../src/eval/dataset.js";
@@ -26,6 +28,8 @@ import { createProgress } from "../src/eval/progress.js";
 import { defaultEvalDataDir, LANGUAGES, selectQuestions } from "../src/eval/run-eval.js";
 import { CONFIDENCE, confidenceOf } from "../src/retrieval/hybrid.js";
 import type { Language } from "../src/retrieval/language.js";
+import { passageTerms } from "../src/retrieval/passage-terms.js";
+import { coverage } from "../src/retrieval/query.js";
 
 const THRESHOLDS = Array.from({ length: 19 }, (_, i) => round4(0.15 + i * 0.025));
 const DENSE_SHARES = [0.2, 0.3, 0.35, 0.4, 0.5, 0.6];
@@ -45,13 +49,19 @@ function option(name: string): string | undefined {
 interface Signals {
   lang: Language;
   candidates: Array<[number, number, number]>;
+  /** For --dump: the question's concepts and names, and per candidate its best sentence's share of the concepts. */
+  concepts: number;
+  names: number;
+  sentenceCoverage: number[];
 }
 
 async function signalsOf(engine: Engine, questions: readonly EvalQuestion[]): Promise<Signals[]> {
   const all: Signals[] = [];
   for (const question of questions) {
     const { query, candidates } = await engine.search(question.question, { limit: FOUND_DEPTH });
-    all.push({ lang: query.lang, candidates: candidates.map((candidate) => [candidate.dense, candidate.coverage, candidate.names]) });
+    const sentenceCoverage = candidates.map((candidate) => Math.max(0, ...passageTerms(engine.current, candidate.passage).sentences.map((sentence) => coverage(query.termGroups, sentence.terms))));
+    const names = query.termGroups.filter((group) => group.some((term) => query.names.has(term))).length;
+    all.push({ lang: query.lang, candidates: candidates.map((candidate) => [candidate.dense, candidate.coverage, candidate.names]), concepts: query.termGroups.length, names, sentenceCoverage });
   }
   return all;
 }
@@ -110,6 +120,13 @@ async function main(): Promise<void> {
     const worst = (point: (typeof grid)[number]) => Math.min(...Object.values(point.found));
     const pick = acceptable.sort((a, b) => worst(b) - worst(a) || leastDeclined(b) - leastDeclined(a))[0];
     result[lang] = { curve_at_shipped_mix: THRESHOLDS.map((threshold) => evaluate(lang, CONFIDENCE.denseShare[lang], threshold)), pick };
+  }
+  const dump = option("dump");
+  if (dump) {
+    const rows = (["own", "seed"] as const).flatMap((side) =>
+      LANGUAGES.flatMap((lang) => Object.entries((side === "own" ? own : seedSignals)[lang]).flatMap(([set, signals]) => signals.map((signal) => JSON.stringify({ side, set, asked: lang, ...signal })))),
+    );
+    writeFileSync(dump, rows.join("\n") + "\n");
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
