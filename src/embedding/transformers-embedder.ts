@@ -67,8 +67,17 @@ export class TransformersEmbedder implements Embedder {
     return this.passageWorker.release();
   }
 
-  async dispose(): Promise<void> {
-    await this.passageWorker.dispose();
-    await this.extractor.dispose();
+  /**
+   * Releasing an ONNX Runtime session twice aborts the whole process (a native double free), so a second call
+   * (two shutdown paths, a close during a failed start) waits for the first instead.
+   */
+  dispose(): Promise<void> {
+    this.disposed ??= (async () => {
+      await this.passageWorker.dispose();
+      await this.extractor.dispose();
+    })();
+    return this.disposed;
   }
+
+  private disposed: Promise<void> | undefined;
 }

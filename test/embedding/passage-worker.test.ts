@@ -99,6 +99,8 @@ describe("passage embedding in a worker thread", () => {
       (error: Error) => error.message,
     );
     while (batches.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Twice, as two shutdown paths may: the second waits for the first (a second release of the session would abort the process).
+    await Promise.all([stopping.dispose(), stopping.dispose()]);
     await stopping.dispose();
     expect(await settled).toMatch(/^Embedding 64 passages failed: the embedding worker stopped \(exit code \d+\) before it finished\.$/);
   });
