@@ -27,7 +27,7 @@ export interface ComposeOptions {
  * there) are declined (docs/benchmarks.md). English questions match through translation and reach lower coverage when relevant,
  * so their bar is lower and dense similarity weighs more.
  */
-export const DEFAULT_COMPOSE: ComposeOptions = { foundThreshold: { id: 0.45, en: 0.225 }, maxQuotedSentences: 3, quotePassages: 3, maxResults: 10 };
+export const DEFAULT_COMPOSE: ComposeOptions = { foundThreshold: { id: 0.425, en: 0.225 }, maxQuotedSentences: 3, quotePassages: 3, maxResults: 10 };
 
 /** A candidate sentence with the answer model's likelihood that it holds the answer. */
 type ScoredSentence = CandidateSentence & ChoosableSentence;
