@@ -23,6 +23,7 @@ import { seededRandom } from "../src/eval/bench.js";
 import { writeNewsFiles } from "../src/eval/news-files.js";
 import { resolveDataRoot } from "../src/eval/dataset.js";
 import { InstrumentedEmbedder } from "../src/eval/instrumented-embedder.js";
+import { MemorySampler, memoryNow } from "../src/eval/memory-sampler.js";
 import { round4 } from "../src/eval/metrics.js";
 import { positiveInt } from "../src/cli/arguments.js";
 
@@ -61,43 +62,6 @@ class StandInEmbedder implements Embedder {
   async dispose(): Promise<void> {}
 }
 
-type MemoryFigures = Record<"rss" | "heapUsed" | "external" | "arrayBuffers", number>;
-const mb = (bytes: number): number => round4(bytes / 1048576);
-const inMb = (usage: NodeJS.MemoryUsage): MemoryFigures => ({ rss: mb(usage.rss), heapUsed: mb(usage.heapUsed), external: mb(usage.external), arrayBuffers: mb(usage.arrayBuffers) });
-
-/** Samples process.memoryUsage(): the peak of each figure, what the others were at the RSS peak, and a timeline. */
-class MemorySampler {
-  readonly peaks: MemoryFigures = { rss: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
-  atRssPeak: MemoryFigures & { stage: string; seconds: number } = { rss: 0, heapUsed: 0, external: 0, arrayBuffers: 0, stage: "", seconds: 0 };
-  private readonly started = performance.now();
-  private lastLine = -Infinity;
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(
-    private readonly stage: () => string,
-    sampleMs: number,
-    private readonly timelineSeconds: number,
-  ) {
-    this.timer = setInterval(() => this.sample(), sampleMs);
-  }
-
-  sample(): void {
-    const now = inMb(process.memoryUsage());
-    const seconds = round4((performance.now() - this.started) / 1000);
-    for (const key of Object.keys(this.peaks) as Array<keyof MemoryFigures>) this.peaks[key] = Math.max(this.peaks[key], now[key]);
-    if (now.rss >= this.atRssPeak.rss) this.atRssPeak = { ...now, stage: this.stage(), seconds };
-    if (seconds - this.lastLine >= this.timelineSeconds) {
-      this.lastLine = seconds;
-      process.stderr.write(`${seconds.toFixed(1).padStart(7)} s  ${this.stage().padEnd(24)} rss ${now.rss.toFixed(0)}  heap ${now.heapUsed.toFixed(0)}  external ${now.external.toFixed(0)}  arrayBuffers ${now.arrayBuffers.toFixed(0)} MB\n`);
-    }
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.sample();
-  }
-}
-
 const options = new Command("bench-build-memory")
   .option("--articles <n>", "news articles to index", positiveInt, 24_508)
   .option("--knowledge <dir>", "folder for the news article files (written when it holds fewer)", path.join(os.tmpdir(), "tanya-news-knowledge"))
@@ -124,24 +88,24 @@ const embedder = options.model ? new InstrumentedEmbedder(await TransformersEmbe
 let opened = false;
 const passagesDone = (): number => (embedder instanceof InstrumentedEmbedder ? embedder.passagesEmbedded : standIn.passages);
 const stage = (): string => (opened ? "open" : passagesDone() === 0 ? "scan" : `embedded ${passagesDone()}`);
-const sampler = new MemorySampler(stage, options.sampleMs, options.timelineS);
-const before = inMb(process.memoryUsage());
+const before = memoryNow();
+const sampler = new MemorySampler({ stage, sampleMs: options.sampleMs, timelineSeconds: options.timelineS });
 const started = performance.now();
 try {
   const engine = await Engine.open({ settings, logger: createLogger(process.env.LOG_LEVEL ?? "warn"), embedder });
   opened = true;
   const seconds = (performance.now() - started) / 1000;
-  sampler.stop();
+  const peakRss = sampler.stop();
   const report = engine.startupReport;
   const result = {
     articles: engine.current.articles.size,
     passages: engine.current.passagesByLabel.size,
     build_s: round4(seconds),
-    peak_rss_mb: Math.max(sampler.peaks.rss, mb(process.resourceUsage().maxRSS * 1024)),
+    peak_rss_mb: peakRss,
     peaks_mb: sampler.peaks,
     at_rss_peak: sampler.atRssPeak,
     before_mb: before,
-    after_mb: inMb(process.memoryUsage()),
+    after_mb: memoryNow(),
     problems: report?.problems.length ?? 0,
     loadavg: round4(os.loadavg()[0]!),
     node: process.version,

@@ -12,6 +12,7 @@ import { codeVersion, type CodeVersion } from "./code-version.js";
 import { writeNewsFilesInChild } from "./news-files.js";
 import { copySeedKnowledge, currentGenerationDir, folderBytes, openEngineOn } from "./engine-setup.js";
 import { percentile, round4 } from "./metrics.js";
+import { MemorySampler } from "./memory-sampler.js";
 import type { Progress } from "./progress.js";
 
 export interface BenchOptions {
@@ -59,27 +60,6 @@ export interface BenchResult {
 }
 
 const WARM_UP_QUESTIONS = 5;
-
-/** Tracks the largest resident set size seen: a 50 ms sampler plus the OS's own high-water mark. */
-class RssSampler {
-  private peak = process.memoryUsage().rss;
-  private readonly timer = setInterval(() => this.sample(), 50);
-
-  constructor() {
-    this.timer.unref();
-  }
-
-  sample(): void {
-    this.peak = Math.max(this.peak, process.memoryUsage().rss);
-  }
-
-  stop(): number {
-    clearInterval(this.timer);
-    this.sample();
-    // maxRSS is in kilobytes.
-    return Math.max(this.peak, process.resourceUsage().maxRSS * 1024);
-  }
-}
 
 /** A small deterministic PRNG (mulberry32), so the generated questions are the same on every run. */
 export function seededRandom(seed: number): () => number {
@@ -231,7 +211,7 @@ function median(values: number[]): number {
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const started = performance.now();
   const loadAtStart = os.loadavg()[0]!;
-  const rss = new RssSampler();
+  const memory = new MemorySampler();
   const newsFile = path.join(options.dataRoot, "news", "articles.jsonl");
   const workspace = copySeedKnowledge();
   const seedCount = (await scanKnowledge(workspace.knowledgeDir)).articles.length;
@@ -282,7 +262,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const refreshSeconds = (performance.now() - refreshStarted) / 1000;
       if (unchanged.passagesEmbedded !== 0 || unchanged.unchanged !== articleCount) throw new Error(`the unchanged refresh embedded ${unchanged.passagesEmbedded} passages and kept ${unchanged.unchanged} of ${articleCount} articles`);
 
-      const peak = rss.stop();
+      const peakMb = memory.stop();
       const byLang = { id: timed.filter((q) => q.lang === "id").length, en: timed.filter((q) => q.lang === "en").length };
       const result: BenchResult = {
         articles: articleCount,
@@ -290,7 +270,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         ingest_passages_per_s: round4(passages / buildSeconds),
         build_s: round4(buildSeconds),
         index_bytes: indexBytes,
-        peak_rss_mb: round4(peak / 1048576),
+        peak_rss_mb: peakMb,
         cold_start_s: round4(median(coldRuns.map((run) => run.seconds))),
         query_ms: { p50: round4(percentile(latencies, 50)), p95: round4(percentile(latencies, 95)), p99: round4(percentile(latencies, 99)) },
         unchanged_refresh_s: round4(refreshSeconds),
@@ -317,7 +297,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await engine.close();
     }
   } finally {
-    rss.stop();
+    memory.stop();
     if (!options.keep) rmSync(workspace.root, { recursive: true, force: true });
   }
 }
