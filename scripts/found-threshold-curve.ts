@@ -29,7 +29,7 @@ import { defaultEvalDataDir, LANGUAGES, selectQuestions } from "../src/eval/run-
 import { CONFIDENCE, confidenceOf } from "../src/retrieval/hybrid.js";
 import type { Language } from "../src/retrieval/language.js";
 import { passageTerms } from "../src/retrieval/passage-terms.js";
-import { coverage } from "../src/retrieval/query.js";
+import { coverage, namesAConcept } from "../src/retrieval/query.js";
 
 const THRESHOLDS = Array.from({ length: 19 }, (_, i) => round4(0.15 + i * 0.025));
 const DENSE_SHARES = [0.2, 0.3, 0.35, 0.4, 0.5, 0.6];
@@ -60,7 +60,7 @@ async function signalsOf(engine: Engine, questions: readonly EvalQuestion[]): Pr
   for (const question of questions) {
     const { query, candidates } = await engine.search(question.question, { limit: FOUND_DEPTH });
     const sentenceCoverage = candidates.map((candidate) => Math.max(0, ...passageTerms(engine.current, candidate.passage).sentences.map((sentence) => coverage(query.termGroups, sentence.terms))));
-    const names = query.termGroups.filter((group) => group.some((term) => query.names.has(term))).length;
+    const names = query.termGroups.filter((group) => namesAConcept(query, group)).length;
     all.push({ lang: query.lang, candidates: candidates.map((candidate) => [candidate.dense, candidate.coverage, candidate.names]), concepts: query.termGroups.length, names, sentenceCoverage });
   }
   return all;

@@ -112,13 +112,18 @@ export function coverage(groups: string[][], terms: ReadonlySet<string>): number
   return groups.filter((group) => group.some((term) => terms.has(term))).length / groups.length;
 }
 
+/** Whether a concept (term group) of the question is one of its names. */
+export function namesAConcept(query: Pick<AnalyzedQuery, "names">, group: readonly string[]): boolean {
+  return group.some((term) => query.names.has(term));
+}
+
 /**
  * Share of the question's names (the concepts holding one of its name terms) that the given index terms
  * mention; 1 when the question names nothing. A passage about another subject often shares a question's common
  * words ("kapan", "pemerintah", "pertama") but rarely its names.
  */
 export function namesMentioned(query: AnalyzedQuery, terms: ReadonlySet<string>): number {
-  const named = query.termGroups.filter((group) => group.some((term) => query.names.has(term)));
+  const named = query.termGroups.filter((group) => namesAConcept(query, group));
   if (named.length === 0) return 1;
   return named.filter((group) => group.some((term) => terms.has(term))).length / named.length;
 }

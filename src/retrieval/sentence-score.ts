@@ -1,6 +1,6 @@
 import type { LexicalIndex } from "../index/lexical-index.js";
 import { holdsNewAnswer, type AnswerType, type SentenceAnswers } from "./answer-type.js";
-import type { AnalyzedQuery } from "./query.js";
+import { namesAConcept, type AnalyzedQuery } from "./query.js";
 
 /**
  * The one sentence scorer: retrieval ranks a passage by its best sentence, and the answer model that picks the
@@ -62,7 +62,7 @@ export function weightQuery(query: AnalyzedQuery, lexical: LexicalIndex): Weight
   const weights = query.termGroups.map((group) => {
     const present = group.map((term) => idf(lexical, term)).filter((weight) => weight > 0);
     if (present.length === 0) return 0;
-    return Math.min(...present) * (group.some((term) => query.names.has(term)) ? SENTENCE_WEIGHTS.name : 1);
+    return Math.min(...present) * (namesAConcept(query, group) ? SENTENCE_WEIGHTS.name : 1);
   });
   return { groups: query.matchGroups, weights, total: weights.reduce((sum, weight) => sum + weight, 0), answerType: query.answerType, questionWords: new Set(query.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) };
 }
