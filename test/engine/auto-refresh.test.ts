@@ -1,10 +1,11 @@
-import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Engine } from "../../src/engine/engine.js";
 import { startAutoRefresh, type AutoRefresh } from "../../src/engine/auto-refresh.js";
 import type { RefreshReport } from "../../src/index/refresh.js";
-import { isIgnoredKnowledgePath } from "../../src/knowledge/watch-folder.js";
+import { isIgnoredKnowledgePath, watchKnowledgeFolder } from "../../src/knowledge/watch-folder.js";
 import { until } from "../reliability/helpers.js";
 import { createWorkspace, openEngine, silentLogger, type Workspace } from "../helpers/workspace.js";
 import { GERAI_LAYAN_ANSWER, GERAI_LAYAN_HEAD as ARTICLE, GERAI_LAYAN_LATER_PARAGRAPH as LATER_PARAGRAPH, GERAI_LAYAN_QUESTION as QUESTION } from "../helpers/gerai-layan.js";
@@ -103,6 +104,42 @@ describe("which paths the watcher ignores", () => {
     expect(isIgnoredKnowledgePath(root, path.join(root, "kominfo", "a.pdf"))).toBe(false);
     for (const name of [".trash/a.md", ".a.md.123.upload", "a.md~", "a.md.swp", "kominfo/.hidden.md", "a.pdf.crdownload", "b.tmp"]) {
       expect(isIgnoredKnowledgePath(root, path.join(root, name))).toBe(true);
+    }
+  });
+});
+
+/** inotify watches this process holds (Linux): the kernel limits them per user, often to 8,192. */
+function inotifyWatches(): number {
+  let watches = 0;
+  for (const fd of readdirSync("/proc/self/fdinfo")) {
+    try {
+      watches += (readFileSync(`/proc/self/fdinfo/${fd}`, "utf8").match(/^inotify /gm) ?? []).length;
+    } catch {
+      // The descriptor closed while it was being read.
+    }
+  }
+  return watches;
+}
+
+describe("what watching costs", () => {
+  it.skipIf(!existsSync("/proc/self/fdinfo"))("watches folders, not files: 600 files in 3 folders take a few watches, not 600", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "tanya-watch-"));
+    try {
+      for (const folder of ["", "kominfo", "bappenas"]) {
+        mkdirSync(path.join(root, folder), { recursive: true });
+        for (let i = 0; i < 200; i++) writeFileSync(path.join(root, folder, `artikel-${i}.md`), `Artikel ${i}.\n`);
+      }
+      const before = inotifyWatches();
+      let settled = 0;
+      const watch = watchKnowledgeFolder(root, () => settled++, { debounceMs: 100, writeFinishMs: 200 });
+      await watch.ready;
+      expect(inotifyWatches() - before).toBeLessThanOrEqual(3);
+      // Still sees a change in a file it holds no watch of.
+      appendFileSync(path.join(root, "kominfo", "artikel-7.md"), "Baris baru.\n");
+      await until("the change is reported", () => settled > 0, 5_000, 50);
+      await watch.close();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
