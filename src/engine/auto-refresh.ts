@@ -44,8 +44,13 @@ export function startAutoRefresh(engine: Pick<Engine, "refresh">, knowledgeDir: 
     },
     options,
   );
+  // A folder that cannot be watched (gone, unreadable, the kernel's watch limit reached) leaves refreshes to
+  // /reload and `npm run ingest`; it must not stop the bot.
+  const ready = watch.ready.catch((error: unknown) => {
+    logger.warn({ knowledgeDir, reason: (error as Error).message }, "cannot watch the knowledge folder; changes are indexed on /reload or npm run ingest");
+  });
   return {
-    ready: watch.ready,
+    ready,
     close: async () => {
       closed = true;
       await watch.close();

@@ -143,3 +143,17 @@ describe("what watching costs", () => {
     }
   });
 });
+
+describe("a folder that cannot be watched", () => {
+  it("is reported once as a warning and stops nothing", async () => {
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (_fields: unknown, message: string) => warnings.push(message) } as unknown as typeof silentLogger;
+    let refreshed = 0;
+    const missing = path.join(os.tmpdir(), `tanya-missing-${process.pid}`, "knowledge");
+    const auto = startAutoRefresh({ refresh: async () => (refreshed++, {}) as RefreshReport }, missing, logger);
+    await auto.ready;
+    expect(warnings).toEqual(["cannot watch the knowledge folder; changes are indexed on /reload or npm run ingest"]);
+    await auto.close();
+    expect(refreshed).toBe(0);
+  });
+});
