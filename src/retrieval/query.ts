@@ -124,6 +124,5 @@ export function namesAConcept(query: Pick<AnalyzedQuery, "names">, group: readon
  */
 export function namesMentioned(query: AnalyzedQuery, terms: ReadonlySet<string>): number {
   const named = query.termGroups.filter((group) => namesAConcept(query, group));
-  if (named.length === 0) return 1;
-  return named.filter((group) => group.some((term) => terms.has(term))).length / named.length;
+  return named.length === 0 ? 1 : coverage(named, terms);
 }
