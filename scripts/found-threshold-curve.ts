@@ -49,19 +49,23 @@ function option(name: string): string | undefined {
 interface Signals {
   lang: Language;
   candidates: Array<[number, number, number]>;
-  /** For --dump: the question's concepts and names, and per candidate its best sentence's share of the concepts. */
-  concepts: number;
-  names: number;
-  sentenceCoverage: number[];
+  /** Only with --dump: the question's concepts and names, and per candidate its best sentence's share of the concepts. */
+  dumped?: { concepts: number; names: number; sentenceCoverage: number[] };
 }
+
+/** Whether every question's signals are written out (--dump): only then are the dump's extra signals computed. */
+const DUMP = option("dump");
 
 async function signalsOf(engine: Engine, questions: readonly EvalQuestion[]): Promise<Signals[]> {
   const all: Signals[] = [];
   for (const question of questions) {
     const { query, candidates } = await engine.search(question.question, { limit: FOUND_DEPTH });
-    const sentenceCoverage = candidates.map((candidate) => Math.max(0, ...passageTerms(engine.current, candidate.passage).sentences.map((sentence) => coverage(query.termGroups, sentence.terms))));
-    const names = query.termGroups.filter((group) => namesAConcept(query, group)).length;
-    all.push({ lang: query.lang, candidates: candidates.map((candidate) => [candidate.dense, candidate.coverage, candidate.names]), concepts: query.termGroups.length, names, sentenceCoverage });
+    const signals: Signals = { lang: query.lang, candidates: candidates.map((candidate) => [candidate.dense, candidate.coverage, candidate.names]) };
+    if (DUMP) {
+      const sentenceCoverage = candidates.map((candidate) => Math.max(0, ...passageTerms(engine.current, candidate.passage).sentences.map((sentence) => coverage(query.termGroups, sentence.terms))));
+      signals.dumped = { concepts: query.termGroups.length, names: query.termGroups.filter((group) => namesAConcept(query, group)).length, sentenceCoverage };
+    }
+    all.push(signals);
   }
   return all;
 }
@@ -121,12 +125,11 @@ async function main(): Promise<void> {
     const pick = acceptable.sort((a, b) => worst(b) - worst(a) || leastDeclined(b) - leastDeclined(a))[0];
     result[lang] = { curve_at_shipped_mix: THRESHOLDS.map((threshold) => evaluate(lang, CONFIDENCE.denseShare[lang], threshold)), pick };
   }
-  const dump = option("dump");
-  if (dump) {
+  if (DUMP) {
     const rows = (["own", "seed"] as const).flatMap((side) =>
-      LANGUAGES.flatMap((lang) => Object.entries((side === "own" ? own : seedSignals)[lang]).flatMap(([set, signals]) => signals.map((signal) => JSON.stringify({ side, set, asked: lang, ...signal })))),
+      LANGUAGES.flatMap((lang) => Object.entries((side === "own" ? own : seedSignals)[lang]).flatMap(([set, signals]) => signals.map(({ dumped, ...signal }) => JSON.stringify({ side, set, asked: lang, ...signal, ...dumped })))),
     );
-    writeFileSync(dump, rows.join("\n") + "\n");
+    writeFileSync(DUMP, rows.join("\n") + "\n");
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
