@@ -24,8 +24,8 @@ export interface ComposeOptions {
  * Thresholds calibrated together with the confidence mix (retrieval/hybrid.ts CONFIDENCE) by
  * scripts/found-threshold-curve.ts on the whole dev sets: the best worst-set found rate on their answerable
  * questions while, for every set, at least 97 % of its questions asked of the seed articles (out of scope
- * there) are declined (docs/benchmarks.md). English questions match through translation and reach lower coverage when relevant,
- * so their bar is lower and dense similarity weighs more.
+ * there) are declined (docs/benchmarks.md). English questions match through translation and reach lower
+ * coverage when relevant, so their bar is lower and dense similarity weighs more.
  */
 export const DEFAULT_COMPOSE: ComposeOptions = { foundThreshold: { id: 0.425, en: 0.225 }, maxQuotedSentences: 3, quotePassages: 3, maxResults: 10 };
 
